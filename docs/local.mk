@@ -1,0 +1,3 @@
+# Man pages are generated from docs/man/*.1.md by scripts/gen-docs and
+# committed; tests/cli/docs.bats fails when they are stale.
+EXTRA_DIST += docs/man docs/ARCHITECTURE.md

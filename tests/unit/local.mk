@@ -1,0 +1,12 @@
+# Unit tests: one TAP runner, one program per area
+UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit \
+	-DTESTDATA_DIR='"$(abs_top_srcdir)/tests/data"'
+
+check_PROGRAMS += tests/unit/unit-lib
+TESTS += tests/unit/unit-lib
+tests_unit_unit_lib_SOURCES = tests/unit/unit_lib.c tests/unit/runner.c \
+	tests/unit/runner.h \
+	tests/unit/test_hostport.c tests/unit/test_json.c \
+	tests/unit/test_opt.c
+tests_unit_unit_lib_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_unit_lib_LDADD = $(CALLS_LIBS)
