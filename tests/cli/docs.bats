@@ -60,3 +60,12 @@ setup() {
 		[[ $output == *"--verbose"* ]] || [[ $output == *"--version"* ]]
 	done
 }
+
+@test "zsh completions parse" {
+	local f n=0
+	for f in "$CALLS_SRCDIR"/completions/zsh/_calls-*; do
+		zsh -n "$f" || { echo "$f does not parse"; return 1; }
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ]
+}
