@@ -89,4 +89,26 @@ int  sfu_config_validate(const struct sfu_config *cfg, char *errbuf,
 int  sfu_config_print_json(struct re_printf *pf,
 			   const struct sfu_config *cfg);
 
+/** rtcd's default -config path; relative to the working directory */
+#define SFU_CONFIG_DEFAULT_PATH "config/config.toml"
+
+/**
+ * The whole chain after sfu_config_alloc(): the file, then RTCD_* from
+ * envp (NULL: environ), then validation. path NULL means the default
+ * path, where a missing file means defaults (rtcd); an explicit path
+ * that does not exist is an error (ENOENT, errbuf names the file).
+ * Flags (sfu_config_set) go after it, then sfu_config_validate() again.
+ * Any error: the caller exits with CALLS_EXIT_CONFIG (3).
+ */
+int  sfu_config_load(struct sfu_config *cfg, const char *path,
+		     char *const *envp, char *errbuf, size_t errsz);
+/**
+ * Applies cfg->logger to lib/log.h: the console level and format
+ * (console_json), and the JSON-lines file (enable_file, file_location).
+ * lib/log.h has one level, so the stderr level is console_level (or
+ * error only when the console is off); the file gets every line.
+ */
+int  sfu_config_apply_logger(const struct sfu_config *cfg, char *errbuf,
+			     size_t errsz);
+
 #endif
