@@ -10,3 +10,10 @@ tests_unit_unit_lib_SOURCES = tests/unit/unit_lib.c tests/unit/runner.c \
 	tests/unit/test_opt.c
 tests_unit_unit_lib_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_unit_lib_LDADD = $(CALLS_LIBS)
+
+check_PROGRAMS += tests/unit/unit-stun
+TESTS += tests/unit/unit-stun
+tests_unit_unit_stun_SOURCES = tests/unit/unit_stun.c tests/unit/runner.c \
+	tests/unit/runner.h tests/unit/test_stun.c tests/unit/test_stunc.c
+tests_unit_unit_stun_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_unit_stun_LDADD = $(CALLS_LIBS)
