@@ -17,3 +17,12 @@ tests_unit_unit_stun_SOURCES = tests/unit/unit_stun.c tests/unit/runner.c \
 	tests/unit/runner.h tests/unit/test_stun.c tests/unit/test_stunc.c
 tests_unit_unit_stun_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_unit_stun_LDADD = $(CALLS_LIBS)
+
+# calls-sfu WebSocket side: rtcd codec, calls/sessions model
+check_PROGRAMS += tests/unit/unit-sfu-ws
+TESTS += tests/unit/unit-sfu-ws
+tests_unit_unit_sfu_ws_SOURCES = tests/unit/unit_sfu_ws.c \
+	tests/unit/runner.c tests/unit/runner.h \
+	tests/unit/test_rtcdmsg.c
+tests_unit_unit_sfu_ws_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/cmd/sfu
+tests_unit_unit_sfu_ws_LDADD = $(CALLS_LIBS)

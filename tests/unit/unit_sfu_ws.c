@@ -1,0 +1,14 @@
+/* Unit tests of the rtcd WebSocket side of calls-sfu: the msgpack codec
+ * (lib/rtcdmsg.c) and the groups/calls/sessions model (cmd/sfu/rtc.c) */
+#include "runner.h"
+
+extern const struct unit_suite suite_rtcdmsg;
+
+int main(int argc, char **argv)
+{
+	static const struct unit_suite *const suites[] = {
+		&suite_rtcdmsg, NULL,
+	};
+
+	return unit_run(argc, argv, suites);
+}
