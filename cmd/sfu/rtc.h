@@ -73,8 +73,10 @@ void sfu_rtc_set_idle_handler(struct sfu_rtc *rtc, sfu_rtc_idle_h *idleh,
 void sfu_rtc_set_media(struct sfu_rtc *rtc, const struct sfu_media_ops *ops);
 
 /**
- * A join from group_id. On failure *reasonp says why (logged by the
- * caller) and, when a sessionID was given, a `close` was sent for it.
+ * A join from group_id. On failure *reasonp says why; nothing is sent:
+ * on EBUSY and ESHUTDOWN the caller answers the joining connection with
+ * `close` (the session never existed, so the routing map has no entry);
+ * on EALREADY it must not (that `close` would end the live session).
  * @return 0, EINVAL (missing ids), EALREADY ("user session already
  *         exists"), EBUSY (max participants), ESHUTDOWN (draining)
  */

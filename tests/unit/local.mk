@@ -23,6 +23,7 @@ check_PROGRAMS += tests/unit/unit-sfu-ws
 TESTS += tests/unit/unit-sfu-ws
 tests_unit_unit_sfu_ws_SOURCES = tests/unit/unit_sfu_ws.c \
 	tests/unit/runner.c tests/unit/runner.h \
-	tests/unit/test_rtcdmsg.c
+	tests/unit/test_rtcdmsg.c tests/unit/test_sfu_rtc.c \
+	tests/unit/sfu_metrics_stub.c cmd/sfu/rtc.c
 tests_unit_unit_sfu_ws_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/cmd/sfu
 tests_unit_unit_sfu_ws_LDADD = $(CALLS_LIBS)

@@ -2,12 +2,12 @@
  * (lib/rtcdmsg.c) and the groups/calls/sessions model (cmd/sfu/rtc.c) */
 #include "runner.h"
 
-extern const struct unit_suite suite_rtcdmsg;
+extern const struct unit_suite suite_rtcdmsg, suite_sfu_rtc;
 
 int main(int argc, char **argv)
 {
 	static const struct unit_suite *const suites[] = {
-		&suite_rtcdmsg, NULL,
+		&suite_rtcdmsg, &suite_sfu_rtc, NULL,
 	};
 
 	return unit_run(argc, argv, suites);
