@@ -35,10 +35,6 @@ struct sfu {
 	bool draining;              /**< SIGTERM seen                      */
 };
 
-/** Logging from the config's logger.* keys (console level and format,
- *  unless the command line set them; the JSON log file) */
-int  sfu_log_setup(const struct sfu_config *cfg, bool cli_set, char *errbuf,
-		   size_t errsz);
 /** Opens everything the config asks for; errbuf says what failed.
  *  @return 0, or an errno (EINVAL: a config value was unusable) */
 int  sfu_open(struct sfu *sfu, char *errbuf, size_t errsz);

@@ -1,0 +1,1050 @@
+/**
+ * @file api.c  calls-sfu: rtcd's HTTP API on libre's HTTP server
+ *
+ * Each request is answered from the handler, except those that wait for
+ * bcrypt (Basic auth, /register, /login): they become a struct api_req
+ * that holds a reference to the connection and the message until the
+ * auth pool is done, and answers from auth's completion handler on the
+ * main loop. A client that hangs up meanwhile makes the reply fail
+ * quietly (ENOTCONN).
+ *
+ * libre's server gives us whole requests only: a request line it cannot
+ * parse, or more than 512 KiB buffered, closes the connection without a
+ * reply, and we never see it. A chunked body is refused with 411.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+#include "re_inc.h"
+#define LOG_MODULE "api"
+#include "log.h"
+#include "json.h"
+#include "hostport.h"
+#include "config.h"
+#include "metrics.h"
+#include "rtc.h"
+#include "ws.h"
+#include "auth.h"
+#include "sfu.h"
+#include "api.h"
+
+#ifndef SFU_VERSION
+#define SFU_VERSION "0.0.0"
+#endif
+
+enum route {
+	R_NONE = 0,
+	R_VERSION,
+	R_SYSTEM,
+	R_METRICS,
+	R_REGISTER,
+	R_UNREGISTER,
+	R_LOGIN,
+	R_SESSIONS,
+	R_SESSION,
+	R_WS,
+};
+
+struct sfu_api {
+	struct sfu *sfu;
+	struct http_sock *sock;
+	struct sa local;
+	struct list reqs;       /**< requests waiting on auth */
+	char version[512];      /**< GET /version body        */
+};
+
+/** A request that waits for auth; owns refs to its conn and msg */
+struct api_req {
+	struct le le;
+	struct sfu_api *api;
+	struct http_conn *conn;
+	struct http_msg *msg;
+	enum route route;
+	char *call_id;
+	char *session_id;
+	char *client_id;        /**< from the JSON body      */
+	char *auth_key;         /**< from the JSON body      */
+	size_t auth_key_len;
+	char *caller;           /**< authenticated clientID  */
+	struct auth_hdr hdr;
+};
+
+struct kv {
+	const char *k;
+	const char *v;
+};
+
+
+static const char *reason(uint16_t code)
+{
+	switch (code) {
+
+	case 200: return "OK";
+	case 201: return "Created";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 411: return "Length Required";
+	case 413: return "Request Entity Too Large";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default:  return "Error";
+	}
+}
+
+
+static void reply(struct http_conn *conn, uint16_t code, const char *ctype,
+		  const char *extra, const struct mbuf *body)
+{
+	int err;
+
+	err = http_reply(conn, code, reason(code),
+			 "Content-Type: %s\r\n"
+			 "Content-Length: %zu\r\n"
+			 "%s"
+			 "\r\n"
+			 "%b",
+			 ctype, body ? body->end : (size_t)0,
+			 extra ? extra : "",
+			 body ? body->buf : NULL, body ? body->end : 0);
+	if (err && err != ENOTCONN)
+		log_debug("reply %u: %m", code, err);
+}
+
+
+/** Go's http.Error: text/plain, the text and a newline */
+static void reply_text(struct http_conn *conn, uint16_t code,
+		       const char *fmt, ...)
+{
+	struct mbuf *mb = mbuf_alloc(128);
+	va_list ap;
+
+	if (!mb)
+		return;
+
+	va_start(ap, fmt);
+	mbuf_vprintf(mb, fmt, ap);
+	va_end(ap);
+	mbuf_write_u8(mb, '\n');
+
+	reply(conn, code, "text/plain; charset=utf-8",
+	      "X-Content-Type-Options: nosniff\r\n", mb);
+	mem_deref(mb);
+}
+
+
+static int kv_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct kv *)a)->k, ((const struct kv *)b)->k);
+}
+
+
+/** rtcd's httpAudit body: a map[string]string, keys sorted, "code" a
+ *  string, then a newline */
+static void reply_map(struct http_conn *conn, uint16_t code,
+		      struct kv *kv, size_t n)
+{
+	struct mbuf *mb = mbuf_alloc(128);
+	char scode[8];
+
+	if (!mb)
+		return;
+
+	re_snprintf(scode, sizeof(scode), "%u", code);
+	kv[n].k = "code";
+	kv[n].v = scode;
+	n++;
+	qsort(kv, n, sizeof(*kv), kv_cmp);
+
+	mbuf_write_u8(mb, '{');
+	for (size_t i = 0; i < n; i++)
+		mbuf_printf(mb, "%s\"%H\":\"%H\"", i ? "," : "",
+			    calls_json_escape, kv[i].k,
+			    calls_json_escape, kv[i].v);
+	mbuf_write_str(mb, "}\n");
+
+	reply(conn, code, "application/json", NULL, mb);
+	mem_deref(mb);
+}
+
+
+static void reply_error(struct http_conn *conn, uint16_t code,
+			const char *fmt, ...)
+{
+	struct kv kv[2];
+	char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	re_vsdprintf(&msg, fmt, ap);
+	va_end(ap);
+
+	kv[0].k = "error";
+	kv[0].v = msg ? msg : "";
+	reply_map(conn, code, kv, 1);
+	mem_deref(msg);
+}
+
+
+static void not_found(struct http_conn *conn)
+{
+	reply_text(conn, 404, "404 page not found");
+}
+
+
+/* Routes */
+
+static int pl_dup_decoded(char **dstp, const struct pl *pl)
+{
+	char *d;
+	size_t o = 0;
+
+	d = mem_alloc(pl->l + 1, NULL);
+	if (!d)
+		return ENOMEM;
+
+	for (size_t i = 0; i < pl->l; i++) {
+		char c = pl->p[i];
+
+		if (c == '%' && i + 2 < pl->l &&
+		    isxdigit((unsigned char)pl->p[i + 1]) &&
+		    isxdigit((unsigned char)pl->p[i + 2])) {
+			char hex[3] = {pl->p[i + 1], pl->p[i + 2], 0};
+			c = (char)strtol(hex, NULL, 16);
+			i += 2;
+		}
+		else if (c == '%') {
+			mem_deref(d);
+			return EBADMSG;
+		}
+		d[o++] = c;
+	}
+	d[o] = '\0';
+
+	if (strlen(d) != o) {
+		mem_deref(d);
+		return EBADMSG;
+	}
+
+	*dstp = d;
+
+	return 0;
+}
+
+
+/** /calls/{callID}/sessions[/{sessionID}], segments non-empty */
+static enum route match_calls(const struct pl *path, struct pl *call,
+			      struct pl *sess)
+{
+	struct pl rest, seg[4];
+	size_t n = 0;
+
+	if (path->l < 7 || memcmp(path->p, "/calls/", 7))
+		return R_NONE;
+
+	rest.p = path->p + 7;
+	rest.l = path->l - 7;
+
+	while (n < 4) {
+		const char *slash = memchr(rest.p, '/', rest.l);
+
+		seg[n].p = rest.p;
+		seg[n].l = slash ? (size_t)(slash - rest.p) : rest.l;
+		if (!seg[n].l)
+			return R_NONE;
+		n++;
+		if (!slash)
+			break;
+		rest.l -= (size_t)(slash + 1 - rest.p);
+		rest.p = slash + 1;
+		if (n == 3)
+			return R_NONE;   /* something after sessionID */
+	}
+
+	if (n < 2 || pl_strcmp(&seg[1], "sessions"))
+		return R_NONE;
+
+	*call = seg[0];
+	if (n == 2)
+		return R_SESSIONS;
+
+	*sess = seg[2];
+
+	return R_SESSION;
+}
+
+
+static enum route match(const struct http_msg *msg, struct pl *call,
+			struct pl *sess)
+{
+	static const struct {
+		const char *path;
+		const char *met;
+		enum route r;
+	} tab[] = {
+		{"/version",    "GET",  R_VERSION},
+		{"/system",     "GET",  R_SYSTEM},
+		{"/metrics",    "GET",  R_METRICS},
+		{"/register",   "POST", R_REGISTER},
+		{"/unregister", "POST", R_UNREGISTER},
+		{"/login",      "POST", R_LOGIN},
+		{"/ws",         "GET",  R_WS},
+	};
+	enum route r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(tab); i++) {
+		if (pl_strcmp(&msg->path, tab[i].path))
+			continue;
+		return pl_strcmp(&msg->met, tab[i].met) ? R_NONE : tab[i].r;
+	}
+
+	r = match_calls(&msg->path, call, sess);
+	if (r != R_NONE && pl_strcmp(&msg->met, "GET"))
+		return R_NONE;
+
+	return r;
+}
+
+
+/* Handlers that answer at once */
+
+static const char *go_arch(const char *m)
+{
+	if (!strcmp(m, "x86_64"))
+		return "amd64";
+	if (!strcmp(m, "aarch64"))
+		return "arm64";
+	if (!strcmp(m, "i686") || !strcmp(m, "i386"))
+		return "386";
+	if (!strncmp(m, "armv", 4))
+		return "arm";
+
+	return m;
+}
+
+
+/** __DATE__ "Nov 25 2026" and __TIME__ as 2026-11-25T15:43:00Z */
+static void build_date(char *buf, size_t sz)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char *d = __DATE__;
+	const char *m = strstr(months, (char[4]){d[0], d[1], d[2], 0});
+
+	re_snprintf(buf, sz, "%s-%02d-%02dT%sZ", d + 7,
+		    m ? (int)(m - months) / 3 + 1 : 0, atoi(d + 4), __TIME__);
+}
+
+
+static void version_init(struct sfu_api *api)
+{
+	struct utsname u;
+	char date[32];
+
+	build_date(date, sizeof(date));
+	if (uname(&u))
+		str_ncpy(u.machine, "unknown", sizeof(u.machine));
+
+	/* rtcd's struct order; goVersion names what built us, honestly */
+	re_snprintf(api->version, sizeof(api->version),
+		    "{\"buildDate\":\"%s\",\"buildVersion\":\"v%s\","
+		    "\"buildHash\":\"\",\"goVersion\":\"%H, libre %H\","
+		    "\"goOS\":\"linux\",\"goArch\":\"%H\"}\n",
+		    date, SFU_VERSION,
+#ifdef __clang__
+		    calls_json_escape, "clang " __clang_version__,
+#else
+		    calls_json_escape, "gcc " __VERSION__,
+#endif
+		    calls_json_escape, sys_libre_version_get(),
+		    calls_json_escape, go_arch(u.machine));
+}
+
+
+static void h_version(struct sfu_api *api, struct http_conn *conn)
+{
+	struct mbuf mb;
+
+	mbuf_init(&mb);
+	mb.buf = (uint8_t *)api->version;
+	mb.end = mb.size = strlen(api->version);
+	reply(conn, 200, "application/json", NULL, &mb);
+}
+
+
+/** Go's shortest float that reads back the same; never Inf or NaN */
+static void h_system(struct sfu_api *api, struct http_conn *conn)
+{
+	double load = sfu_metrics_cpu_load(api->sfu->metrics);
+	struct mbuf *mb = mbuf_alloc(64);
+	char num[40] = "0";
+
+	if (!mb)
+		return;
+
+	if (isfinite(load) && load > 0) {
+		for (int prec = 1; prec <= 17; prec++) {
+			snprintf(num, sizeof(num), "%.*g", prec, load);
+			if (strtod(num, NULL) == load)
+				break;
+		}
+	}
+
+	mbuf_printf(mb, "{\"cpu_load\":%s}\n", num);
+	reply(conn, 200, "application/json", NULL, mb);
+	mem_deref(mb);
+}
+
+
+static void h_metrics(struct sfu_api *api, struct http_conn *conn)
+{
+	struct mbuf *mb = mbuf_alloc(8192);
+	int err;
+
+	if (!mb)
+		return;
+
+	err = mbuf_printf(mb, "%H", sfu_metrics_render, api->sfu->metrics);
+	if (err) {
+		log_warn("metrics: %m", err);
+		reply_text(conn, 500, "metrics error");
+	}
+	else {
+		reply(conn, 200, "text/plain; version=0.0.4; charset=utf-8",
+		      NULL, mb);
+	}
+	mem_deref(mb);
+}
+
+
+/* Requests that wait for auth */
+
+static void req_destructor(void *arg)
+{
+	struct api_req *req = arg;
+
+	list_unlink(&req->le);
+	mem_deref(req->conn);
+	mem_deref(req->msg);
+	mem_deref(req->call_id);
+	mem_deref(req->session_id);
+	mem_deref(req->client_id);
+	if (req->auth_key)
+		explicit_bzero(req->auth_key, req->auth_key_len);
+	mem_deref(req->auth_key);
+	mem_deref(req->caller);
+	explicit_bzero(&req->hdr, sizeof(req->hdr));
+}
+
+
+/**
+ * The JSON body as rtcd decodes it into map[string]string: an object
+ * whose values are all strings. clientID and authKey are copied ("" when
+ * absent). @return 0, or EBADMSG with *whyp set
+ */
+static int body_parse(struct api_req *req, const char **whyp)
+{
+	const struct http_msg *msg = req->msg;
+	const struct odict_entry *e;
+	struct odict *od = NULL;
+	const char *s;
+	size_t len;
+	int err;
+
+	len = msg->mb ? mbuf_get_left(msg->mb) : 0;
+	if (!len) {
+		*whyp = "EOF";
+		return EBADMSG;
+	}
+
+	err = json_decode_odict(&od, 8, (const char *)mbuf_buf(msg->mb), len,
+				2);
+	if (err || !od) {
+		*whyp = "invalid JSON";
+		err = EBADMSG;
+		goto out;
+	}
+
+	for (struct le *le = od->lst.head; le; le = le->next) {
+		e = le->data;
+		if (e->type != ODICT_STRING) {
+			*whyp = "json: cannot unmarshal a non-string value "
+				"into a string";
+			err = EBADMSG;
+			goto out;
+		}
+	}
+
+	s = odict_string(od, "clientID");
+	err = str_dup(&req->client_id, s ? s : "");
+	if (err)
+		goto out;
+
+	e = odict_lookup(od, "authKey");
+	s = e ? e->u.str : "";
+	req->auth_key_len = strlen(s);
+	err = str_dup(&req->auth_key, s);
+
+ out:
+	mem_deref(od);
+
+	return err;
+}
+
+
+static void register_done(int err, const struct auth_result *res,
+			  void *arg)
+{
+	struct api_req *req = arg;
+	struct kv kv[3];
+
+	if (err == EAGAIN) {
+		reply_error(req->conn, 429, "too many requests");
+	}
+	else if (err) {
+		reply_error(req->conn, 400, "registration failed: %s",
+			    res->error ? res->error : "error");
+	}
+	else {
+		kv[0].k = "clientID";
+		kv[0].v = res->client_id;
+		reply_map(req->conn, 201, kv, 1);
+	}
+
+	mem_deref(req);
+}
+
+
+static void do_register(struct api_req *req)
+{
+	const char *why = NULL;
+	int err;
+
+	if (body_parse(req, &why)) {
+		reply_error(req->conn, 400, "%s", why ? why : "bad request");
+		mem_deref(req);
+		return;
+	}
+
+	err = auth_register(req->api->sfu->auth, req->client_id,
+			    req->auth_key, req->auth_key_len, register_done,
+			    req);
+	if (err) {
+		reply_error(req->conn, 500, "registration failed: %m", err);
+		mem_deref(req);
+	}
+}
+
+
+static void login_done(int err, const struct auth_result *res, void *arg)
+{
+	struct api_req *req = arg;
+	struct kv kv[3];
+
+	if (err == EAGAIN) {
+		reply_error(req->conn, 429, "too many requests");
+	}
+	else if (err) {
+		reply_error(req->conn, 400, "login failed: %s",
+			    res->error ? res->error : "error");
+	}
+	else {
+		kv[0].k = "bearerToken";
+		kv[0].v = res->token;
+		reply_map(req->conn, 200, kv, 1);
+	}
+
+	mem_deref(req);
+}
+
+
+static void do_login(struct api_req *req)
+{
+	const char *why = NULL;
+	int err;
+
+	if (body_parse(req, &why)) {
+		reply_error(req->conn, 400, "%s", why ? why : "bad request");
+		mem_deref(req);
+		return;
+	}
+
+	err = auth_login(req->api->sfu->auth, req->client_id, req->auth_key,
+			 req->auth_key_len, login_done, req);
+	if (err) {
+		reply_error(req->conn, 500, "login failed: %m", err);
+		mem_deref(req);
+	}
+}
+
+
+static void do_unregister(struct api_req *req, bool admin)
+{
+	const char *why = NULL;
+	int err;
+
+	if (body_parse(req, &why)) {
+		reply_error(req->conn, 400, "%s", why ? why : "bad request");
+		return;
+	}
+
+	/* a client may only remove itself; admin anyone */
+	if (!admin && strcmp(req->client_id, req->caller)) {
+		reply_error(req->conn, 403, "client id not valid");
+		return;
+	}
+
+	err = auth_unregister(req->api->sfu->auth, req->client_id);
+	if (err == ENOENT)
+		reply_error(req->conn, 400, "unregister failed: "
+			    "client not found");
+	else if (err)
+		reply_error(req->conn, 400, "unregister failed: %m", err);
+	else
+		reply_map(req->conn, 200, (struct kv[2]){{0}}, 0);
+}
+
+
+static int mb_print(const char *p, size_t size, void *arg)
+{
+	return mbuf_write_mem(arg, (const uint8_t *)p, size);
+}
+
+
+static void do_sessions(struct api_req *req)
+{
+	const char *why = NULL;
+	struct re_printf pf;
+	struct mbuf *mb;
+	int err;
+
+	/* admin has no group: rtcd answers 401 */
+	if (!req->caller[0]) {
+		reply_text(req->conn, 401, "unauthorized");
+		return;
+	}
+
+	mb = mbuf_alloc(512);
+	if (!mb)
+		return;
+
+	pf.vph = mb_print;
+	pf.arg = mb;
+	err = sfu_rtc_sessions_json(&pf, req->api->sfu->rtc, req->caller,
+				    req->call_id, req->session_id, &why);
+	if (err == ENOENT) {
+		reply_text(req->conn, 404, "failed to get session config%s: %s",
+			   req->session_id ? "" : "s",
+			   why ? why : "not found");
+	}
+	else if (err) {
+		reply_text(req->conn, 500, "failed to get session configs: %m",
+			   err);
+	}
+	else {
+		if (!mb->end || mb->buf[mb->end - 1] != '\n')
+			mbuf_write_u8(mb, '\n');
+		reply(req->conn, 200, "application/json", NULL, mb);
+	}
+
+	mem_deref(mb);
+}
+
+
+static void do_ws(struct api_req *req)
+{
+	int err;
+
+	err = sfu_ws_accept(req->api->sfu->ws, req->conn, req->msg,
+			    req->caller);
+	if (err) {
+		log_debug("%J: ws upgrade failed: %m",
+			  http_conn_peer(req->conn), err);
+		reply_text(req->conn, 400, "Bad Request");
+	}
+}
+
+
+/** The caller is known (or not): go on with the route */
+static void auth_done(int err, const struct auth_result *res, void *arg)
+{
+	struct api_req *req = arg;
+
+	if (err == EAGAIN) {
+		reply_error(req->conn, 429, "too many requests");
+		goto out;
+	}
+
+	if (err) {
+		log_debug("%J: %r %r: %s", http_conn_peer(req->conn),
+			  &req->msg->met, &req->msg->path,
+			  res->error ? res->error : "auth failed");
+		if (req->route == R_SESSIONS || req->route == R_SESSION)
+			reply_text(req->conn, 401, "unauthorized");
+		else
+			reply_error(req->conn, 401, "authentication failed");
+		goto out;
+	}
+
+	if (str_dup(&req->caller, res->client_id)) {
+		reply_error(req->conn, 500, "out of memory");
+		goto out;
+	}
+
+	switch (req->route) {
+
+	case R_REGISTER:
+		do_register(req);       /* answers and frees req */
+		return;
+
+	case R_UNREGISTER:
+		do_unregister(req, res->admin);
+		break;
+
+	case R_SESSIONS:
+	case R_SESSION:
+		do_sessions(req);
+		break;
+
+	case R_WS:
+		/* rtcd: a failed auth writes nothing (Go sends an empty 200
+		 * and no upgrade); we answer 401 above, the plugin only
+		 * sees the upgrade fail either way */
+		do_ws(req);
+		break;
+
+	default:
+		break;
+	}
+
+ out:
+	mem_deref(req);
+}
+
+
+static int req_alloc(struct api_req **reqp, struct sfu_api *api,
+		     struct http_conn *conn, const struct http_msg *msg,
+		     enum route route, const struct pl *call,
+		     const struct pl *sess)
+{
+	const struct http_hdr *h;
+	struct api_req *req;
+	int err = 0;
+
+	req = mem_zalloc(sizeof(*req), req_destructor);
+	if (!req)
+		return ENOMEM;
+
+	list_append(&api->reqs, &req->le, req);
+	req->api = api;
+	req->conn = mem_ref(conn);
+	req->msg = mem_ref((struct http_msg *)msg);
+	req->route = route;
+
+	if (call && call->p)
+		err = pl_dup_decoded(&req->call_id, call);
+	if (!err && sess && sess->p)
+		err = pl_dup_decoded(&req->session_id, sess);
+	if (err)
+		goto out;
+
+	h = http_msg_hdr(msg, HTTP_HDR_AUTHORIZATION);
+	auth_hdr_parse(&req->hdr, h ? h->val.p : NULL, h ? h->val.l : 0);
+
+ out:
+	if (err)
+		mem_deref(req);
+	else
+		*reqp = req;
+
+	return err;
+}
+
+
+static void http_handler(struct http_conn *conn, const struct http_msg *msg,
+			 void *arg)
+{
+	struct sfu_api *api = arg;
+	struct sfu *sfu = api->sfu;
+	struct pl call = PL_INIT, sess = PL_INIT;
+	struct api_req *req = NULL;
+	enum route route;
+	int err;
+
+	log_debug("%J: %r %r", http_conn_peer(conn), &msg->met, &msg->path);
+
+	/* libre's server has no chunked decoding: the chunks would be read
+	 * as the next request, so refuse and hang up */
+	if (http_msg_hdr(msg, HTTP_HDR_TRANSFER_ENCODING)) {
+		reply_error(conn, 411, "http: chunked bodies are not "
+			    "supported, send Content-Length");
+		http_conn_close(conn);
+		return;
+	}
+
+	route = match(msg, &call, &sess);
+
+	switch (route) {
+
+	case R_NONE:
+		not_found(conn);
+		return;
+
+	case R_VERSION:
+		h_version(api, conn);
+		return;
+
+	case R_SYSTEM:
+		h_system(api, conn);
+		return;
+
+	case R_METRICS:
+		h_metrics(api, conn);
+		return;
+
+	default:
+		break;
+	}
+
+	if (msg->clen > API_BODY_MAX) {
+		reply_error(conn, 413, "http: request body too large");
+		return;
+	}
+
+	/* rtcd checks this before anything else */
+	if (route == R_UNREGISTER && !sfu->cfg->security.enable_admin &&
+	    !sfu->cfg->security.allow_self_registration) {
+		reply_error(conn, 403, "unregister not enabled");
+		return;
+	}
+
+	err = req_alloc(&req, api, conn, msg, route, &call, &sess);
+	if (err == EBADMSG) {
+		not_found(conn);
+		return;
+	}
+	if (err) {
+		reply_error(conn, 500, "%m", err);
+		return;
+	}
+
+	/* from here on, req is answered and freed by its handlers, which
+	 * may run before the call that starts them returns */
+	if (route == R_LOGIN) {
+		do_login(req);
+		return;
+	}
+
+	if (route == R_REGISTER &&
+	    sfu->cfg->security.allow_self_registration) {
+		do_register(req);
+		return;
+	}
+
+	err = auth_request(sfu->auth, &req->hdr, auth_done, req);
+	if (err) {
+		reply_error(conn, 500, "%m", err);
+		mem_deref(req);
+	}
+}
+
+
+static void destructor(void *arg)
+{
+	struct sfu_api *api = arg;
+
+	api->sock = mem_deref(api->sock);
+	list_flush(&api->reqs);
+}
+
+
+/** https_listen wants the certificate and key in one PEM file: when
+ *  they are two, join them in a private temporary file */
+static int listen_tls(struct sfu_api *api, const struct sa *laddr,
+		      const struct sfu_config *cfg, char *errbuf,
+		      size_t errsz)
+{
+	const char *cert = cfg->http.tls_cert_file;
+	const char *key = cfg->http.tls_cert_key;
+	char tmp[] = "/tmp/calls-sfu-tls-XXXXXX";
+	int err, fd = -1;
+
+	if (!cert || !cert[0] || !key || !key[0]) {
+		re_snprintf(errbuf, errsz, "api.http.tls: cert_file and "
+			    "cert_key are required when enabled");
+		return EINVAL;
+	}
+
+	if (strcmp(cert, key)) {
+		FILE *out;
+
+		fd = mkstemp(tmp);
+		if (fd < 0) {
+			err = errno;
+			re_snprintf(errbuf, errsz, "api.http.tls: %m", err);
+			return err;
+		}
+		out = fdopen(fd, "w");
+		err = out ? 0 : errno;
+		for (int i = 0; !err && i < 2; i++) {
+			const char *path = i ? key : cert;
+			FILE *in = fopen(path, "r");
+			char buf[4096];
+			size_t n;
+
+			if (!in) {
+				err = errno;
+				re_snprintf(errbuf, errsz, "api.http.tls: "
+					    "%s: %m", path, err);
+				break;
+			}
+			while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+				fwrite(buf, 1, n, out);
+			fputc('\n', out);
+			fclose(in);
+		}
+		if (out)
+			fclose(out);
+		else
+			close(fd);
+		if (err) {
+			unlink(tmp);
+			return EINVAL;
+		}
+		cert = tmp;
+	}
+
+	err = https_listen(&api->sock, laddr, cert, http_handler, api);
+	if (fd >= 0)
+		unlink(tmp);
+	if (err)
+		re_snprintf(errbuf, errsz, "api.http.tls: cannot use "
+			    "cert_file '%s' with cert_key '%s' on %J: %m",
+			    cfg->http.tls_cert_file, cfg->http.tls_cert_key,
+			    laddr, err);
+
+	return err == ENOENT || err == EINVAL ? EINVAL : err;
+}
+
+
+static int listen_addr(struct sfu_api *api, const struct sa *laddr,
+		       const struct sfu_config *cfg, char *errbuf,
+		       size_t errsz)
+{
+	int err;
+
+	if (cfg->http.tls_enable)
+		return listen_tls(api, laddr, cfg, errbuf, errsz);
+
+	err = http_listen(&api->sock, laddr, http_handler, api);
+	if (err)
+		re_snprintf(errbuf, errsz, "api.http.listen_address: "
+			    "listen on %J: %m", laddr, err);
+
+	return err;
+}
+
+
+int api_alloc(struct sfu_api **apip, struct sfu *sfu, char *errbuf,
+	      size_t errsz)
+{
+	const struct sfu_config *cfg;
+	struct calls_hostport hp;
+	struct sfu_api *api;
+	struct sa laddr;
+	int err;
+
+	if (!apip || !sfu || !sfu->cfg)
+		return EINVAL;
+
+	cfg = sfu->cfg;
+
+	api = mem_zalloc(sizeof(*api), destructor);
+	if (!api)
+		return ENOMEM;
+
+	api->sfu = sfu;
+	version_init(api);
+
+	err = calls_hostport_parse(&hp, cfg->http.listen_address ?
+				   cfg->http.listen_address : "", 8045);
+	if (err) {
+		re_snprintf(errbuf, errsz, "api.http.listen_address: invalid "
+			    "address '%s'", cfg->http.listen_address);
+		err = EINVAL;
+		goto out;
+	}
+
+	if (!hp.host[0]) {
+		/* ":8045": every address, IPv6 and IPv4 as Go does; IPv4
+		 * only where there is no IPv6 */
+		sa_set_str(&laddr, "::", hp.port);
+		err = http_listen(&api->sock, &laddr, http_handler, api);
+		if (!err && cfg->http.tls_enable) {
+			api->sock = mem_deref(api->sock);
+			err = listen_addr(api, &laddr, cfg, errbuf, errsz);
+		}
+		if (err == EAFNOSUPPORT || err == EADDRNOTAVAIL) {
+			sa_set_str(&laddr, "0.0.0.0", hp.port);
+			err = listen_addr(api, &laddr, cfg, errbuf, errsz);
+		}
+		else if (err && !cfg->http.tls_enable) {
+			re_snprintf(errbuf, errsz, "api.http.listen_address: "
+				    "listen on %J: %m", &laddr, err);
+		}
+	}
+	else {
+		err = calls_hostport_resolve1(&laddr,
+					      cfg->http.listen_address,
+					      8045, AF_UNSPEC);
+		if (err) {
+			re_snprintf(errbuf, errsz, "api.http.listen_address: "
+				    "cannot resolve '%s': %m",
+				    cfg->http.listen_address, err);
+			err = EINVAL;
+			goto out;
+		}
+		err = listen_addr(api, &laddr, cfg, errbuf, errsz);
+	}
+	if (err)
+		goto out;
+
+	err = tcp_sock_local_get(http_sock_tcp(api->sock), &api->local);
+	if (err) {
+		re_snprintf(errbuf, errsz, "api: local address: %m", err);
+		goto out;
+	}
+
+	log_info("API listening on %s://%J", cfg->http.tls_enable ? "https" :
+		 "http", &api->local);
+
+ out:
+	if (err)
+		mem_deref(api);
+	else
+		*apip = api;
+
+	return err;
+}
+
+
+int api_local(const struct sfu_api *api, struct sa *local)
+{
+	if (!api || !local)
+		return EINVAL;
+
+	*local = api->local;
+
+	return 0;
+}
+
+
+unsigned api_pending(const struct sfu_api *api)
+{
+	return api ? list_count(&api->reqs) : 0;
+}
