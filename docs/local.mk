@@ -1,3 +1,4 @@
 # Man pages are generated from docs/man/*.1.md by scripts/gen-docs and
 # committed; tests/cli/docs.bats fails when they are stale.
 EXTRA_DIST += docs/man docs/ARCHITECTURE.md
+dist_man1_MANS += docs/man/calls-probe.1

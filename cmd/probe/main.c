@@ -7,6 +7,8 @@
  * man page agree per subcommand); one switch fills struct probe_opts and
  * the subcommand's module does the work and returns the exit code.
  */
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
 #include "re_inc.h"
@@ -303,6 +305,20 @@ static int run(const struct sub *sub, const struct probe_opts *o)
 }
 
 
+/* A closed stdin/stdout/stderr would be reused by the first socket:
+ * stdin data would then be read from the network */
+static void std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) < 0 &&
+		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			exit(CALLS_EXIT_NET);
+	}
+}
+
+
 int main(int argc, char **argv)
 {
 	struct probe_opts o = {
@@ -314,6 +330,8 @@ int main(int argc, char **argv)
 	bool done = false;
 	int ret, sargc;
 	size_t i;
+
+	std_fds();
 
 	ret = parse(&o, NULL, argc, argv, &done);
 	if (done)

@@ -38,6 +38,7 @@ struct mtu {
 	unsigned tries;
 	unsigned probes;
 	bool refused;
+	bool narrowed;            /* bad came from the kernel's MTU */
 	struct tmr tmr;
 	int ret;
 	uint8_t buf[PROBE_MAX_LEN + 1];
@@ -113,12 +114,17 @@ static void settle(struct mtu *m, bool passed)
 		tmr_start(&m->tmr, 0, trial, m);
 		return;
 	}
-	else {
+	else if (m->cur < m->bad) {
 		m->bad = m->cur;
 	}
 
 	m->tries = 0;
-	m->cur = next_size(m);
+	if (m->narrowed && m->bad - 1 > (m->good ? m->good : 0) &&
+	    m->bad - 1 >= PROBE_HDR_LEN)
+		m->cur = m->bad - 1;   /* what the kernel says fits */
+	else
+		m->cur = next_size(m);
+	m->narrowed = false;
 	if (!m->cur) {
 		done(m);
 		return;
@@ -143,6 +149,7 @@ static void narrow(struct mtu *m)
 	if (r == 0 && (size_t)mtu > ip_overhead(m->af) &&
 	    (size_t)mtu - ip_overhead(m->af) + 1 < m->bad) {
 		m->bad = (size_t)mtu - ip_overhead(m->af) + 1;
+		m->narrowed = true;
 		log_debug("path MTU %d: payload at most %zu", mtu,
 			  m->bad - 1);
 	}

@@ -12,6 +12,7 @@
  */
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include "re_inc.h"
 #include "exitcode.h"
@@ -206,13 +207,31 @@ static void stdin_tmr_h(void *arg)
 }
 
 
+/* Whether epoll takes fd: not regular files, not /dev/null. Asked of a
+ * private epoll set, so libre's loop does not log a failure. */
+static bool pollable(int fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN};
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	bool ok;
+
+	if (ep < 0)
+		return false;
+	ok = epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0;
+	close(ep);
+
+	return ok;
+}
+
+
 static void input_start(struct nc *nc)
 {
 	if (nc->in_on || nc->in_eof)
 		return;
 
 	nc->in_on = true;
-	if (fd_listen(STDIN_FILENO, FD_READ, stdin_h, nc)) {
+	if (!pollable(STDIN_FILENO) ||
+	    fd_listen(STDIN_FILENO, FD_READ, stdin_h, nc)) {
 		nc->in_poll = true;
 		tmr_start(&nc->tmr_in, 0, stdin_tmr_h, nc);
 	}

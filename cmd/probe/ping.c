@@ -7,6 +7,7 @@
  * after that counts as late, a second reply as duplicated. The summary
  * goes to stdout as text, or as a final JSON line with "type":"summary".
  */
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -55,6 +56,13 @@ static double ms(uint64_t ns)
 }
 
 
+/* JSON numbers in ms to the nanosecond: 0.081234, not 0.08123399999 */
+static double ns_round(double v)
+{
+	return round(v * 1e6) / 1e6;
+}
+
+
 static void probe_line(struct ping *p, uint32_t seq, const char *status,
 		       double rtt_ms)
 {
@@ -67,7 +75,7 @@ static void probe_line(struct ping *p, uint32_t seq, const char *status,
 		calls_jw_uint(&p->jw, "size", p->o->size);
 		calls_jw_str(&p->jw, "status", status);
 		if (rtt_ms >= 0)
-			calls_jw_dbl(&p->jw, "rtt_ms", rtt_ms);
+			calls_jw_dbl(&p->jw, "rtt_ms", ns_round(rtt_ms));
 		else
 			calls_jw_null(&p->jw, "rtt_ms");
 		calls_jw_obj_end(&p->jw);
@@ -313,16 +321,16 @@ static void summary_json(struct ping *p, const struct probe_summary *s)
 	calls_jw_uint(w, "size", p->o->size);
 	calls_jw_uint(w, "sent", s->sent);
 	calls_jw_uint(w, "received", s->received);
-	calls_jw_dbl(w, "loss_pct", s->loss_pct);
+	calls_jw_dbl(w, "loss_pct", ns_round(s->loss_pct));
 	if (s->received) {
 		calls_jw_obj_begin(w, "rtt_ms");
-		calls_jw_dbl(w, "min", s->min);
-		calls_jw_dbl(w, "avg", s->avg);
-		calls_jw_dbl(w, "p50", s->p50);
-		calls_jw_dbl(w, "p95", s->p95);
-		calls_jw_dbl(w, "max", s->max);
+		calls_jw_dbl(w, "min", ns_round(s->min));
+		calls_jw_dbl(w, "avg", ns_round(s->avg));
+		calls_jw_dbl(w, "p50", ns_round(s->p50));
+		calls_jw_dbl(w, "p95", ns_round(s->p95));
+		calls_jw_dbl(w, "max", ns_round(s->max));
 		calls_jw_obj_end(w);
-		calls_jw_dbl(w, "jitter_ms", s->jitter);
+		calls_jw_dbl(w, "jitter_ms", ns_round(s->jitter));
 	}
 	else {
 		calls_jw_null(w, "rtt_ms");

@@ -5,6 +5,7 @@
  * scaled so the whole transaction fits in --timeout). Any STUN response,
  * an error response included, means the port answers STUN.
  */
+#include <math.h>
 #include <string.h>
 #include "re_inc.h"
 #include "exitcode.h"
@@ -43,7 +44,8 @@ static void print_json(const struct stunp *s,
 	calls_jw_str(&w, "server", addr);
 	calls_jw_bool(&w, "answered", answered);
 	if (answered)
-		calls_jw_dbl(&w, "rtt_ms", res->rtt_ms);
+		calls_jw_dbl(&w, "rtt_ms",
+			     round(res->rtt_ms * 1e6) / 1e6);
 	else
 		calls_jw_null(&w, "rtt_ms");
 	if (res->has_mapped) {

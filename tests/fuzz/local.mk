@@ -16,3 +16,31 @@ tests_fuzz_fuzz_hostport_SOURCES = tests/fuzz/fuzz_hostport.c
 tests_fuzz_fuzz_hostport_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_hostport_LDADD = $(CALLS_LIBS)
 endif
+
+# calls-probe: probe packets (network input) and /proc parsers
+check_PROGRAMS += tests/fuzz/replay-probe_pkt tests/fuzz/replay-probe_proc
+TESTS += tests/fuzz/replay-probe_pkt tests/fuzz/replay-probe_proc
+tests_fuzz_replay_probe_pkt_SOURCES = tests/fuzz/fuzz_probe_pkt.c \
+	tests/fuzz/replay.c cmd/probe/pkt.c
+tests_fuzz_replay_probe_pkt_CPPFLAGS = $(AM_CPPFLAGS) \
+	-I$(top_srcdir)/cmd/probe -DCORPUS_DIR='"$(FUZZ_CORPUS)/probe_pkt"'
+tests_fuzz_replay_probe_pkt_LDADD = $(CALLS_LIBS)
+tests_fuzz_replay_probe_proc_SOURCES = tests/fuzz/fuzz_probe_proc.c \
+	tests/fuzz/replay.c cmd/probe/tunings.c
+tests_fuzz_replay_probe_proc_CPPFLAGS = $(AM_CPPFLAGS) \
+	-I$(top_srcdir)/cmd/probe -DCORPUS_DIR='"$(FUZZ_CORPUS)/probe_proc"'
+tests_fuzz_replay_probe_proc_LDADD = $(CALLS_LIBS)
+
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-probe_pkt tests/fuzz/fuzz-probe_proc
+tests_fuzz_fuzz_probe_pkt_SOURCES = tests/fuzz/fuzz_probe_pkt.c \
+	cmd/probe/pkt.c
+tests_fuzz_fuzz_probe_pkt_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/probe
+tests_fuzz_fuzz_probe_pkt_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_probe_pkt_LDADD = $(CALLS_LIBS)
+tests_fuzz_fuzz_probe_proc_SOURCES = tests/fuzz/fuzz_probe_proc.c \
+	cmd/probe/tunings.c
+tests_fuzz_fuzz_probe_proc_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/probe
+tests_fuzz_fuzz_probe_proc_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_probe_proc_LDADD = $(CALLS_LIBS)
+endif

@@ -27,3 +27,25 @@ tests_unit_unit_sfu_ws_SOURCES = tests/unit/unit_sfu_ws.c \
 	tests/unit/sfu_metrics_stub.c cmd/sfu/rtc.c
 tests_unit_unit_sfu_ws_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/cmd/sfu
 tests_unit_unit_sfu_ws_LDADD = $(CALLS_LIBS)
+
+# calls-probe: probe packets, statistics, /proc parsers
+check_PROGRAMS += tests/unit/unit-probe
+TESTS += tests/unit/unit-probe
+tests_unit_unit_probe_SOURCES = tests/unit/unit_probe.c tests/unit/runner.c \
+	tests/unit/runner.h tests/unit/test_probe_pkt.c \
+	tests/unit/test_probe_stats.c tests/unit/test_probe_proc.c \
+	cmd/probe/pkt.c cmd/probe/stats.c cmd/probe/tunings.c
+tests_unit_unit_probe_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/cmd/probe
+tests_unit_unit_probe_LDADD = $(CALLS_LIBS)
+
+# calls-sfu API side: SQLite store, Authorization parsing, auth service
+check_PROGRAMS += tests/unit/unit-sfu-api
+TESTS += tests/unit/unit-sfu-api
+tests_unit_unit_sfu_api_SOURCES = tests/unit/unit_sfu_api.c \
+	tests/unit/runner.c tests/unit/runner.h \
+	tests/unit/test_sfu_store.c tests/unit/test_sfu_auth.c \
+	cmd/sfu/store.c cmd/sfu/auth.c cmd/sfu/authhdr.c
+tests_unit_unit_sfu_api_CPPFLAGS = -I$(top_srcdir)/cmd/sfu $(UNIT_CPPFLAGS) \
+	$(SQLITE_CFLAGS)
+tests_unit_unit_sfu_api_LDADD = $(CALLS_LIBS) $(SQLITE_LIBS) $(CRYPT_LIBS) \
+	$(AX_PTHREAD_LIBS)
