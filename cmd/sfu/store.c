@@ -79,8 +79,11 @@ static int make_dir(const char *dir, char *errbuf, size_t errsz)
 	}
 
 	if (sb.st_mode & 077) {
-		log_warn("%s had mode %03o: tightening to 0700", path,
+		char mode[8];
+
+		snprintf(mode, sizeof(mode), "%03o",
 			 (unsigned)(sb.st_mode & 0777));
+		log_warn("%s had mode %s: tightening to 0700", path, mode);
 		if (chmod(path, 0700)) {
 			int err = errno;
 			re_snprintf(errbuf, errsz, "store.data_source: chmod "
@@ -170,7 +173,7 @@ int store_open(struct sfu_store **stp, const char *dir, char *errbuf,
 		goto out;
 	}
 
-	log_info("store: %s (%u clients)", path, store_count(st));
+	log_info("%s (%u clients)", path, store_count(st));
 
  out:
 	mem_deref(path);

@@ -44,3 +44,37 @@ tests_fuzz_fuzz_probe_proc_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/probe
 tests_fuzz_fuzz_probe_proc_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_probe_proc_LDADD = $(CALLS_LIBS)
 endif
+
+# calls-sfu: the Authorization header (Basic/Bearer)
+check_PROGRAMS += tests/fuzz/replay-authhdr
+TESTS += tests/fuzz/replay-authhdr
+tests_fuzz_replay_authhdr_SOURCES = tests/fuzz/fuzz_authhdr.c \
+	tests/fuzz/replay.c cmd/sfu/authhdr.c
+tests_fuzz_replay_authhdr_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu \
+	-DCORPUS_DIR='"$(FUZZ_CORPUS)/authhdr"'
+tests_fuzz_replay_authhdr_LDADD = $(CALLS_LIBS)
+
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-authhdr
+tests_fuzz_fuzz_authhdr_SOURCES = tests/fuzz/fuzz_authhdr.c cmd/sfu/authhdr.c
+tests_fuzz_fuzz_authhdr_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu
+tests_fuzz_fuzz_authhdr_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_authhdr_LDADD = $(CALLS_LIBS)
+endif
+
+check_PROGRAMS += tests/fuzz/replay-toml
+TESTS += tests/fuzz/replay-toml
+tests_fuzz_replay_toml_SOURCES = tests/fuzz/fuzz_toml.c tests/fuzz/replay.c \
+	cmd/sfu/toml.c cmd/sfu/config.c
+tests_fuzz_replay_toml_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu \
+	-DCORPUS_DIR='"$(FUZZ_CORPUS)/toml"'
+tests_fuzz_replay_toml_LDADD = $(CALLS_LIBS)
+
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-toml
+tests_fuzz_fuzz_toml_SOURCES = tests/fuzz/fuzz_toml.c cmd/sfu/toml.c \
+	cmd/sfu/config.c
+tests_fuzz_fuzz_toml_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu
+tests_fuzz_fuzz_toml_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_toml_LDADD = $(CALLS_LIBS)
+endif

@@ -49,3 +49,14 @@ tests_unit_unit_sfu_api_CPPFLAGS = -I$(top_srcdir)/cmd/sfu $(UNIT_CPPFLAGS) \
 	$(SQLITE_CFLAGS)
 tests_unit_unit_sfu_api_LDADD = $(CALLS_LIBS) $(SQLITE_LIBS) $(CRYPT_LIBS) \
 	$(AX_PTHREAD_LIBS)
+
+# calls-sfu config side: TOML parser, rtcd config keys, rtcd_* metrics
+check_PROGRAMS += tests/unit/unit-sfu-config
+TESTS += tests/unit/unit-sfu-config
+tests_unit_unit_sfu_config_SOURCES = tests/unit/unit_sfu_config.c \
+	tests/unit/runner.c tests/unit/runner.h \
+	tests/unit/test_sfu_toml.c tests/unit/test_sfu_config.c \
+	tests/unit/test_sfu_metrics.c \
+	cmd/sfu/config.c cmd/sfu/toml.c cmd/sfu/metrics.c
+tests_unit_unit_sfu_config_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/cmd/sfu
+tests_unit_unit_sfu_config_LDADD = $(CALLS_LIBS)
