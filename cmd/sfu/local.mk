@@ -16,8 +16,7 @@ SFU_API_SOURCES = cmd/sfu/sfu.h \
 	cmd/sfu/auth.c cmd/sfu/auth.h \
 	cmd/sfu/authhdr.c \
 	cmd/sfu/store.c cmd/sfu/store.h \
-	cmd/sfu/sfu.c \
-	cmd/sfu/shim.c
+	cmd/sfu/sfu.c
 
 bin_PROGRAMS += cmd/sfu/calls-sfu
 cmd_sfu_calls_sfu_SOURCES = cmd/sfu/main.c cmd/sfu/help.inc \
