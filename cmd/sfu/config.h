@@ -75,6 +75,10 @@ int  sfu_config_alloc(struct sfu_config **cfgp);
 /** Applies a TOML file; errors name the file, line and key in errbuf */
 int  sfu_config_load_file(struct sfu_config *cfg, const char *path,
 			  char *errbuf, size_t errsz);
+/** Applies TOML text buf[0..len); name stands for the file in errors */
+int  sfu_config_load_buf(struct sfu_config *cfg, const char *name,
+			 const char *buf, size_t len, char *errbuf,
+			 size_t errsz);
 /** Applies RTCD_* variables from envp (NULL: environ) */
 int  sfu_config_load_env(struct sfu_config *cfg, char *const *envp,
 			 char *errbuf, size_t errsz);

@@ -62,6 +62,7 @@ tests_fuzz_fuzz_authhdr_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_authhdr_LDADD = $(CALLS_LIBS)
 endif
 
+# calls-sfu: the TOML parser and the config keys on top of it
 check_PROGRAMS += tests/fuzz/replay-toml
 TESTS += tests/fuzz/replay-toml
 tests_fuzz_replay_toml_SOURCES = tests/fuzz/fuzz_toml.c tests/fuzz/replay.c \
