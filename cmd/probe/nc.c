@@ -61,7 +61,7 @@ static void idle_h(void *arg)
 		return;
 	}
 
-	log_debug("idle for %.3g s, done", nc->o->wait);
+	log_debug("idle for %.3f s, done", nc->o->wait);
 	nc_stop(nc, CALLS_EXIT_OK);
 }
 

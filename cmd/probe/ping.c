@@ -377,7 +377,7 @@ static void finish(struct ping *p)
 	}
 	else if (p->o->max_loss >= 0 && s.loss_pct > p->o->max_loss) {
 		p->ret = CALLS_EXIT_FAIL;
-		log_error("loss %.1f%% is above --max-loss %g%%",
+		log_error("loss %.1f%% is above --max-loss %.1f%%",
 			  s.loss_pct, p->o->max_loss);
 	}
 

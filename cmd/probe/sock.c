@@ -197,7 +197,9 @@ int sock_serve(int *fdp, struct sa *bound, const struct probe_opts *o)
 	if (err)
 		goto out;
 
-	err = sock_bind(fd, &local, true);
+	/* SO_REUSEADDR for TCP's TIME_WAIT only: on UDP it would let two
+	 * listeners share the port without a word */
+	err = sock_bind(fd, &local, o->proto == PROBE_TCP);
 	if (err)
 		goto out;
 

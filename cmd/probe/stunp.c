@@ -97,7 +97,7 @@ static void resp_h(const struct calls_stunc_result *res, void *arg)
 	}
 	else if (res->err == ETIMEDOUT) {
 		s->ret = CALLS_EXIT_FAIL;
-		log_error("%s %J: no STUN answer (%u requests in %.3g s)",
+		log_error("%s %J: no STUN answer (%u requests in %.3f s)",
 			  proto_name(s->o->proto), &s->dst, res->tx,
 			  s->o->timeout);
 	}

@@ -1,3 +1,4 @@
 # Command-line tests with bats; helpers.bash starts daemons on port 0
 TESTS += tests/cli/docs.bats
 EXTRA_DIST += tests/cli/helpers.bash
+TESTS += tests/cli/probe.bats
