@@ -2,3 +2,4 @@
 # committed; tests/cli/docs.bats fails when they are stale.
 EXTRA_DIST += docs/man docs/ARCHITECTURE.md
 dist_man1_MANS += docs/man/calls-probe.1
+dist_man1_MANS += docs/man/calls-metrics.1

@@ -64,6 +64,7 @@ struct calls_prom {
 	enum calls_prom_fmt fmt;
 	unsigned line;
 	bool eof;
+	bool after_eof;
 	bool nomem;
 };
 
@@ -1075,6 +1076,7 @@ int calls_prom_parse(struct calls_prom *p, char *buf, size_t len,
 	p->fmt = fmt;
 	p->line = 0;
 	p->eof = false;
+	p->after_eof = false;
 	p->nomem = false;
 	p->fam_open = false;
 	memset(&p->fam, 0, sizeof(p->fam));
@@ -1094,9 +1096,9 @@ int calls_prom_parse(struct calls_prom *p, char *buf, size_t len,
 			*--e = '\0';
 
 		if (p->eof) {
-			if (e > s) {
-				bad(p, "text after # EOF");
-				p->eof = false;
+			if (e > s && !p->after_eof) {
+				bad(p, "text after # EOF (ignored)");
+				p->after_eof = true;
 			}
 		}
 		else if (s == e)

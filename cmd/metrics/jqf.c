@@ -156,8 +156,13 @@ const char *jqf_version(void)
 
 static bool str_of(jv obj, const char *key, struct calls_prom_str *s)
 {
-	jv v = jv_object_get(jv_copy(obj), jv_string(key));
-	bool ok = jv_get_kind(v) == JV_KIND_STRING;
+	jv v;
+	bool ok;
+
+	if (jv_get_kind(obj) != JV_KIND_OBJECT)
+		return false;
+	v = jv_object_get(jv_copy(obj), jv_string(key));
+	ok = jv_get_kind(v) == JV_KIND_STRING;
 
 	if (ok) {
 		/* the object keeps the string alive */

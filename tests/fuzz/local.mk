@@ -79,3 +79,17 @@ tests_fuzz_fuzz_toml_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu
 tests_fuzz_fuzz_toml_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_toml_LDADD = $(CALLS_LIBS)
 endif
+
+# calls-metrics: the Prometheus/OpenMetrics text parser (lib/prom)
+check_PROGRAMS += tests/fuzz/replay-prom
+TESTS += tests/fuzz/replay-prom
+tests_fuzz_replay_prom_SOURCES = tests/fuzz/fuzz_prom.c tests/fuzz/replay.c
+tests_fuzz_replay_prom_CPPFLAGS = $(AM_CPPFLAGS) -DCORPUS_DIR='"$(FUZZ_CORPUS)/prom"'
+tests_fuzz_replay_prom_LDADD = $(CALLS_LIBS)
+
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-prom
+tests_fuzz_fuzz_prom_SOURCES = tests/fuzz/fuzz_prom.c
+tests_fuzz_fuzz_prom_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_prom_LDADD = $(CALLS_LIBS)
+endif

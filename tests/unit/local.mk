@@ -60,3 +60,14 @@ tests_unit_unit_sfu_config_SOURCES = tests/unit/unit_sfu_config.c \
 	cmd/sfu/config.c cmd/sfu/toml.c cmd/sfu/metrics.c
 tests_unit_unit_sfu_config_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/cmd/sfu
 tests_unit_unit_sfu_config_LDADD = $(CALLS_LIBS)
+
+# calls-metrics: lib/prom (the exposition parser) and cmd/metrics modules
+check_PROGRAMS += tests/unit/unit-metrics
+TESTS += tests/unit/unit-metrics
+tests_unit_unit_metrics_SOURCES = tests/unit/unit_metrics.c \
+	tests/unit/runner.c tests/unit/runner.h \
+	tests/unit/test_prom.c tests/unit/test_prom_watch.c \
+	$(METRICS_SOURCES)
+tests_unit_unit_metrics_CPPFLAGS = $(UNIT_CPPFLAGS) \
+	-I$(top_srcdir)/cmd/metrics $(CURL_CFLAGS)
+tests_unit_unit_metrics_LDADD = $(METRICS_LIBS)
