@@ -23,6 +23,7 @@ struct echo {
 	struct list conns;
 	uint64_t replies;
 	uint64_t dropped;
+	struct tmr tmr_idle;
 	int ret;
 	uint8_t buf[PROBE_MAX_LEN + 1];
 };
@@ -37,9 +38,28 @@ struct econn {
 };
 
 
+static void idle_h(void *arg)
+{
+	(void)arg;
+
+	log_info("idle, done");
+	re_cancel();
+}
+
+
+/* --wait: exit once no probe came for that long */
+static void idle_restart(struct echo *e)
+{
+	if (e->o->wait > 0)
+		tmr_start(&e->tmr_idle, (uint64_t)(e->o->wait * 1000),
+			  idle_h, e);
+}
+
+
 static void replied(struct echo *e)
 {
 	++e->replies;
+	idle_restart(e);
 
 	if (e->o->count && e->replies >= e->o->count) {
 		log_info("%llu probes reflected, done",
@@ -192,6 +212,7 @@ static void destructor(void *arg)
 {
 	struct echo *e = arg;
 
+	tmr_cancel(&e->tmr_idle);
 	list_flush(&e->conns);
 	if (e->fd >= 0) {
 		fd_close(e->fd);
@@ -213,6 +234,7 @@ int echo_run(const struct probe_opts *o)
 	e->o = o;
 	e->fd = -1;
 	list_init(&e->conns);
+	tmr_init(&e->tmr_idle);
 
 	err = sock_serve(&e->fd, &bound, o);
 	if (err)
@@ -226,6 +248,7 @@ int echo_run(const struct probe_opts *o)
 	/* stdout is not a data channel here: the usual daemon ready line */
 	re_printf("ready %s=%J\n", proto_name(o->proto), &bound);
 	fflush(stdout);
+	idle_restart(e);
 
 	err = calls_app_run(NULL, NULL);
 	if (err)

@@ -391,6 +391,40 @@ max_loss_run() {            # max_loss_run udp|tcp PCT: responder stops at 5 of 
 	grep -q '1 probes reflected, 1 dropped' "$BATS_FILE_TMPDIR/ed.err"
 }
 
+@test "the TCP echo responder closes a stream that is not probe packets" {
+	start_echo edt -t -s 127.0.0.1
+	run timeout 10 bash -c "printf 'GET / HTTP/1.0\r\n\r\n' | nc -N 127.0.0.1 $port"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	wait_for "$BATS_FILE_TMPDIR/edt.err" "not probe packets"
+	run calls-probe ping -t -c 1 127.0.0.1 "$port"
+	[ "$status" -eq 0 ]
+	stop_daemon edt
+}
+
+@test "listen --echo --wait: exits when idle" {
+	run timeout 10 calls-probe listen --echo -u -p 0 -s 127.0.0.1 --wait 0.2
+	[ "$status" -eq 0 ]
+	[[ $output == *"ready udp=127.0.0.1:"* ]]
+}
+
+@test "ping stopped by SIGTERM prints the summary of what it sent" {
+	start_echo es -u -s 127.0.0.1
+	calls-probe ping -u --json -c 100000 -i 0.01 127.0.0.1 "$port" \
+		>"$T/p.out" 2>"$T/p.err" &
+	pid=$!
+	wait_for "$T/p.out" '"seq":3,'
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 0 ]
+	jq -e . "$T/p.out" >/dev/null
+	tail -n1 "$T/p.out" | jq -e '.type == "summary" and .sent >= 3 and
+		.sent < 100000 and .received >= 3'
+	no_sanitizer_report "$T/p.err"
+	stop_daemon es
+}
+
 @test "ping --mtu on loopback: a plausible size; --mtu-max is honoured" {
 	start_echo em -u -s 127.0.0.1
 	run calls-probe ping -u --mtu --json 127.0.0.1 "$port"
