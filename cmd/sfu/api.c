@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/utsname.h>
+#include <jv.h>
 #include "re_inc.h"
 #define LOG_MODULE "api"
 #include "log.h"
@@ -442,19 +443,46 @@ static void req_destructor(void *arg)
 }
 
 
+/** A copy of string member key of object o ("" when absent); keeps
+ *  NULs, so *lenp may exceed strlen */
+static int member_dup(char **dstp, size_t *lenp, jv o, const char *key)
+{
+	jv v = jv_object_get(jv_copy(o), jv_string(key));
+	const char *s = "";
+	size_t len = 0;
+	char *d;
+
+	if (jv_get_kind(v) == JV_KIND_STRING) {
+		s = jv_string_value(v);
+		len = (size_t)jv_string_length_bytes(jv_copy(v));
+	}
+
+	d = mem_alloc(len + 1, NULL);
+	if (d) {
+		memcpy(d, s, len);
+		d[len] = '\0';
+		*dstp = d;
+		if (lenp)
+			*lenp = len;
+	}
+	jv_free(v);
+
+	return d ? 0 : ENOMEM;
+}
+
+
 /**
- * The JSON body as rtcd decodes it into map[string]string: an object
- * whose values are all strings. clientID and authKey are copied ("" when
- * absent). @return 0, or EBADMSG with *whyp set
+ * The JSON body as rtcd decodes it into map[string]string: one object
+ * whose values are all strings (jq's strict parser; trailing data is an
+ * error). clientID and authKey are copied ("" when absent).
+ * @return 0, ENOMEM, or EBADMSG with *whyp set
  */
 static int body_parse(struct api_req *req, const char **whyp)
 {
 	const struct http_msg *msg = req->msg;
-	const struct odict_entry *e;
-	struct odict *od = NULL;
-	const char *s;
 	size_t len;
-	int err;
+	int err = 0;
+	jv v;
 
 	len = msg->mb ? mbuf_get_left(msg->mb) : 0;
 	if (!len) {
@@ -462,17 +490,31 @@ static int body_parse(struct api_req *req, const char **whyp)
 		return EBADMSG;
 	}
 
-	err = json_decode_odict(&od, 8, (const char *)mbuf_buf(msg->mb), len,
-				2);
-	if (err || !od) {
+	v = jv_parse_sized((const char *)mbuf_buf(msg->mb), (int)len);
+	if (!jv_is_valid(v)) {
+		jv m = jv_invalid_get_msg(v);
+
+		log_debug("%J: bad JSON body: %s", http_conn_peer(req->conn),
+			  jv_get_kind(m) == JV_KIND_STRING ?
+			  jv_string_value(m) : "?");
+		jv_free(m);
 		*whyp = "invalid JSON";
+		return EBADMSG;
+	}
+
+	if (jv_get_kind(v) != JV_KIND_OBJECT) {
+		*whyp = "json: cannot unmarshal a non-object into "
+			"map[string]string";
 		err = EBADMSG;
 		goto out;
 	}
 
-	for (struct le *le = od->lst.head; le; le = le->next) {
-		e = le->data;
-		if (e->type != ODICT_STRING) {
+	jv_object_foreach(v, key, val) {
+		bool str = jv_get_kind(val) == JV_KIND_STRING;
+
+		jv_free(key);
+		jv_free(val);
+		if (!str) {
 			*whyp = "json: cannot unmarshal a non-string value "
 				"into a string";
 			err = EBADMSG;
@@ -480,18 +522,13 @@ static int body_parse(struct api_req *req, const char **whyp)
 		}
 	}
 
-	s = odict_string(od, "clientID");
-	err = str_dup(&req->client_id, s ? s : "");
-	if (err)
-		goto out;
-
-	e = odict_lookup(od, "authKey");
-	s = e ? e->u.str : "";
-	req->auth_key_len = strlen(s);
-	err = str_dup(&req->auth_key, s);
+	err = member_dup(&req->client_id, NULL, v, "clientID");
+	if (!err)
+		err = member_dup(&req->auth_key, &req->auth_key_len, v,
+				 "authKey");
 
  out:
-	mem_deref(od);
+	jv_free(v);
 
 	return err;
 }

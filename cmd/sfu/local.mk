@@ -9,7 +9,7 @@ SFU_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu \
 	-DSFU_VERSION='"$(PACKAGE_VERSION)"' $(SQLITE_CFLAGS) \
 	$(MSGPACK_CFLAGS)
 SFU_LIBS = $(CALLS_LIBS) $(SQLITE_LIBS) $(CRYPT_LIBS) $(MSGPACK_LIBS) \
-	$(AX_PTHREAD_LIBS)
+	$(JQ_LIBS) $(AX_PTHREAD_LIBS)
 # The API side: everything but main.c, shared with the unit tests
 SFU_API_SOURCES = cmd/sfu/sfu.h \
 	cmd/sfu/api.c cmd/sfu/api.h \

@@ -2,3 +2,5 @@
 TESTS += tests/cli/docs.bats
 EXTRA_DIST += tests/cli/helpers.bash
 TESTS += tests/cli/probe.bats
+TESTS += tests/cli/sfu-api.bats
+EXTRA_DIST += tests/cli/sfu_api_hold.py
