@@ -362,9 +362,10 @@ int calls_prom_value_parse(double *vp, const char *s, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
 
-		/* strtod takes "nan(...)", blanks and digit separators */
+		/* strtod takes "nan(...)", blanks, digit separators and
+		 * hexadecimal, which Prometheus' own parser does not */
 		if (c == '(' || c == ' ' || c == '\t' || c == '_' ||
-		    c == '\n' || c == '\0')
+		    c == '\n' || c == '\0' || c == 'x' || c == 'X')
 			return EINVAL;
 		tmp[i] = c;
 	}

@@ -27,6 +27,7 @@ struct out {
 	const char *target_label;
 	FILE *f;
 	struct batch coll;
+	struct mbuf *line;
 	bool warned;
 	char **extra;           /* non-record filter outputs, table mode */
 	size_t extrac, extrasz;
@@ -48,6 +49,7 @@ static void destructor(void *arg)
 	struct out *out = arg;
 
 	batch_free(&out->coll);
+	mem_deref(out->line);
 	for (size_t i = 0; i < out->extrac; i++)
 		mem_deref(out->extra[i]);
 	free(out->extra);
@@ -69,6 +71,11 @@ int out_alloc(struct out **outp, enum out_format fmt, bool group,
 		target_label : NULL;
 	out->f = f;
 	batch_init(&out->coll, NULL);
+	out->line = mbuf_alloc(512);
+	if (!out->line) {
+		mem_deref(out);
+		return ENOMEM;
+	}
 	*outp = out;
 
 	return 0;
@@ -402,7 +409,16 @@ int out_rec(struct out *out, const struct rec *r)
 		return EINVAL;
 
 	if (out->fmt == OUT_JSON) {
-		if (re_fprintf(out->f, "%H\n", rec_json, r) < 0)
+		/* through an mbuf: libre's FILE printer fails on the empty
+		 * writes the JSON escaper makes */
+		int err;
+
+		mbuf_rewind(out->line);
+		err = mbuf_printf(out->line, "%H\n", rec_json, r);
+		if (err)
+			return err;
+		if (fwrite(out->line->buf, 1, out->line->end, out->f) !=
+		    out->line->end)
 			return EIO;
 		return 0;
 	}

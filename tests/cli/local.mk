@@ -4,3 +4,4 @@ EXTRA_DIST += tests/cli/helpers.bash
 TESTS += tests/cli/probe.bats
 TESTS += tests/cli/sfu-api.bats
 EXTRA_DIST += tests/cli/sfu_api_hold.py
+TESTS += tests/cli/metrics.bats

@@ -137,7 +137,7 @@ static int test_prom_values(void)
 	};
 	static const char *const bad[] = {
 		"", "x", "1x", "--1", "1 ", "nan(1)", "1e400", "1_000", ".",
-		"-", "+",
+		"-", "+", "0x1p-2", "0X10",
 	};
 	double v;
 
