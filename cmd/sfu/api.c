@@ -140,6 +140,49 @@ static void reply_text(struct http_conn *conn, uint16_t code,
 }
 
 
+/** %H: a JSON string's inside as Go's encoder writes it: also <, >, &,
+ *  U+2028 and U+2029 as \u escapes (HTML-safe) */
+static int go_json_escape(struct re_printf *pf, const char *s)
+{
+	const char *start = s;
+	int err = 0;
+
+	for (; s && *s && !err; s++) {
+		const char *esc = NULL;
+		size_t skip = 0;
+
+		switch (*s) {
+
+		case '<': esc = "\\u003c"; break;
+		case '>': esc = "\\u003e"; break;
+		case '&': esc = "\\u0026"; break;
+		case '\xe2':
+			if (s[1] == '\x80' && (s[2] == '\xa8' || s[2] == '\xa9')) {
+				esc = s[2] == '\xa8' ? "\\u2028" : "\\u2029";
+				skip = 2;
+			}
+			break;
+		default:
+			break;
+		}
+
+		if (!esc)
+			continue;
+
+		err = calls_json_escape_n(pf, start, (size_t)(s - start));
+		if (!err)
+			err = re_hprintf(pf, "%s", esc);
+		s += skip;
+		start = s + 1;
+	}
+
+	if (!err && start && *start)
+		err = calls_json_escape(pf, start);
+
+	return err;
+}
+
+
 static int kv_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct kv *)a)->k, ((const struct kv *)b)->k);
@@ -166,8 +209,8 @@ static void reply_map(struct http_conn *conn, uint16_t code,
 	mbuf_write_u8(mb, '{');
 	for (size_t i = 0; i < n; i++)
 		mbuf_printf(mb, "%s\"%H\":\"%H\"", i ? "," : "",
-			    calls_json_escape, kv[i].k,
-			    calls_json_escape, kv[i].v);
+			    go_json_escape, kv[i].k,
+			    go_json_escape, kv[i].v);
 	mbuf_write_str(mb, "}\n");
 
 	reply(conn, code, "application/json", NULL, mb);

@@ -149,6 +149,10 @@ wait_exit() {  # wait_exit PID: its exit status, waiting 30 s at most
 	# exactly 32 is enough
 	register c2 "$KEY2"
 	[ "$code" = 201 ]
+	# Go's encoder escapes <, > and & in the echoed clientID
+	register 'a<b>&c' "$KEY2"
+	[ "$code" = 201 ]
+	[ "$body" = '{"clientID":"a\u003cb\u003e\u0026c","code":"201"}' ]
 }
 
 @test "register: bad, empty and non-string JSON bodies are 400 JSON errors" {
@@ -522,7 +526,6 @@ PY
 	wait_exit "$pid" || st=$?
 	[ "$st" -eq 0 ]
 	grep -q "drain: no sessions" "$BATS_FILE_TMPDIR/$N.err"
-	rm -f "$BATS_FILE_TMPDIR/$N.pid"
 }
 
 @test "SIGTERM drains: a live session keeps it running until it leaves" {
@@ -562,7 +565,6 @@ PY
 	wait_exit "$pid" || st=$?
 	[ "$st" -eq 0 ]
 	grep -q "the last session ended" "$BATS_FILE_TMPDIR/$N.err"
-	rm -f "$BATS_FILE_TMPDIR/$N.pid"
 }
 
 @test "SIGTERM drain timeout: sessions are closed, then exit 0" {
@@ -589,7 +591,34 @@ PY
 		"$BATS_FILE_TMPDIR/$N.err"
 	wait "$hold" || true
 	grep -qE "^(close sess1|dropped)$" "$out"
-	rm -f "$BATS_FILE_TMPDIR/$N.pid"
+}
+
+@test "a second SIGINT during the drain exits at once (130)" {
+	sfu_start RTCD_API_SECURITY_ALLOWSELFREGISTRATION=true
+	pid=$(cat "$BATS_FILE_TMPDIR/$N.pid")
+	register c1 "$KEY1"
+	auth="Basic $(printf 'c1:%s' "$KEY1" | base64 -w0)"
+	out=$BATS_TEST_TMPDIR/hold.out
+	"$PY" "$CALLS_SRCDIR/tests/cli/sfu_api_hold.py" "ws://${API#http://}/ws" \
+		"$auth" call1 sess1 "$out" 3>&- &
+	hold=$!
+	for _ in $(seq 100); do
+		req GET /calls/call1/sessions -u "c1:$KEY1"
+		[ "$code" = 200 ] && break
+		sleep 0.1
+	done
+	[ "$code" = 200 ]
+	kill -INT "$pid"
+	for _ in $(seq 50); do
+		grep -q "drain: refusing new joins" "$BATS_FILE_TMPDIR/$N.err" && break
+		sleep 0.1
+	done
+	kill -0 "$pid"
+	kill -INT "$pid"
+	st=0
+	wait_exit "$pid" || st=$?
+	[ "$st" -eq 130 ]
+	wait "$hold" || true
 }
 
 # ---------------------------------------------------------- command line
