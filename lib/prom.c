@@ -46,12 +46,24 @@ struct htab {
 	size_t n;
 };
 
+/* Series seen: one 64-bit word a series, the top 40 bits of its hash and
+ * the line it was on (24 bits, 0 past 16M lines), half the memory of a
+ * struct seen: the check is a cache miss per sample, so size matters */
+struct sset {
+	uint64_t *v;
+	size_t cap;             /* a power of two, or 0 */
+	size_t n;
+};
+
+#define SSET_LINE_BITS 24
+#define SSET_LINE_MASK ((1ULL << SSET_LINE_BITS) - 1)
+
 struct calls_prom {
 	calls_prom_sample_h *sampleh;
 	calls_prom_error_h *errh;
 	void *arg;
 	struct htab fams;
-	struct htab series;
+	struct sset series;
 	bool dupcheck;
 
 	/* state of the running parse */
@@ -139,10 +151,13 @@ static void htab_clear(struct htab *t)
 }
 
 
-static int htab_grow(struct htab *t)
+static int htab_grow(struct htab *t, size_t want)
 {
 	size_t ncap = t->cap ? t->cap * 2 : 1024;
 	struct seen *nv;
+
+	while (ncap < want)
+		ncap *= 2;
 
 	nv = calloc(ncap, sizeof(*nv));
 	if (!nv)
@@ -176,7 +191,7 @@ static struct seen *htab_get(struct htab *t, uint64_t h, unsigned line,
 	if (!h)
 		h = 1;
 
-	if ((t->n + 1) * 2 > t->cap && htab_grow(t))
+	if ((t->n + 1) * 2 > t->cap && htab_grow(t, 0))
 		return NULL;
 
 	j = h & (t->cap - 1);
@@ -195,6 +210,64 @@ static struct seen *htab_get(struct htab *t, uint64_t h, unsigned line,
 	++t->n;
 
 	return &t->v[j];
+}
+
+
+/* Empties the set and makes room for want series at half load; the size
+ * is known before the parse (one series a line at most), so the set never
+ * grows during it */
+static int sset_reset(struct sset *t, size_t want)
+{
+	size_t ncap = 1024;
+
+	while (ncap < want * 2)
+		ncap *= 2;
+
+	if (ncap > t->cap) {
+		uint64_t *nv = calloc(ncap, sizeof(*nv));
+
+		if (!nv)
+			return ENOMEM;
+		free(t->v);
+		t->v = nv;
+		t->cap = ncap;
+	}
+	else if (t->n) {
+		memset(t->v, 0, t->cap * sizeof(*t->v));
+	}
+	t->n = 0;
+
+	return 0;
+}
+
+
+/* 0 when h is new (and now in), else the line it was first on (or
+ * UINT32_MAX when that line is not known). The slot comes from the low
+ * bits of h and the fingerprint from the top 40, so a false match needs
+ * about 60 equal bits. */
+static int64_t sset_add(struct sset *t, uint64_t h, unsigned line)
+{
+	uint64_t fp = (h >> SSET_LINE_BITS) | 1, e;
+	size_t j;
+
+	if ((t->n + 1) * 2 > t->cap)
+		return 0;   /* cannot happen: sized for every line */
+
+	j = h & (t->cap - 1);
+	while ((e = t->v[j])) {
+		if (e >> SSET_LINE_BITS == fp) {
+			uint64_t l = e & SSET_LINE_MASK;
+
+			return l ? (int64_t)l : (int64_t)UINT32_MAX;
+		}
+		j = (j + 1) & (t->cap - 1);
+	}
+
+	t->v[j] = fp << SSET_LINE_BITS |
+		(line <= SSET_LINE_MASK ? line : 0);
+	++t->n;
+
+	return 0;
 }
 
 
@@ -1001,16 +1074,18 @@ static int parse_sample(struct calls_prom *p, char *s, char *e)
 		return 0;
 
 	if (p->dupcheck) {
-		struct seen *ent;
-		bool found;
+		int64_t first = sset_add(&p->series, series_hash(&smp),
+					 p->line);
 
-		ent = htab_get(&p->series, series_hash(&smp), p->line,
-			       &found);
-		if (!ent)
+		if (first < 0)
 			return ENOMEM;
-		if (found) {
+		if (first == UINT32_MAX) {
+			bad(p, "%.*s: duplicate series", SHOWN(smp.name));
+			return 0;
+		}
+		if (first) {
 			bad(p, "%.*s: duplicate series (first on line %u)",
-			    SHOWN(smp.name), ent->line);
+			    SHOWN(smp.name), (unsigned)first);
 			return 0;
 		}
 	}
@@ -1082,8 +1157,19 @@ int calls_prom_parse(struct calls_prom *p, char *buf, size_t len,
 	p->fam_open = false;
 	memset(&p->fam, 0, sizeof(p->fam));
 	htab_clear(&p->fams);
-	htab_clear(&p->series);
 	st->fmt = fmt;
+
+	/* size the series table for the whole text at once: growing it
+	 * step by step costs more than the parse */
+	if (p->dupcheck) {
+		size_t lines = 1;
+
+		for (const char *q = buf, *e = buf + len;
+		     (q = memchr(q, '\n', (size_t)(e - q))); q++)
+			++lines;
+		if (sset_reset(&p->series, lines))
+			return ENOMEM;
+	}
 
 	s = buf;
 	end = buf + len;

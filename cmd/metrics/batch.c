@@ -28,6 +28,7 @@ void batch_reset(struct batch *b)
 	b->recc = 0;
 	b->labc = 0;
 	b->errors = 0;
+	b->samples = 0;
 	b->body = mem_deref(b->body);
 }
 
@@ -96,6 +97,9 @@ static int sample_handler(const struct calls_prom_sample *s, void *arg)
 	struct batch *b = arg;
 	struct rec r;
 
+	if (b->count_only)
+		return 0;
+
 	memset(&r, 0, sizeof(r));
 	r.target = b->target;
 	r.name = s->name;
@@ -136,6 +140,7 @@ int batch_parse(struct batch *b, enum calls_prom_fmt fmt)
 	err = calls_prom_parse(p, (char *)b->body->buf, b->body->end, fmt,
 			       &st);
 	b->errors = st.errors;
+	b->samples = st.samples;
 	mem_deref(p);
 
 	batch_fix(b);

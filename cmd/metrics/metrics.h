@@ -54,6 +54,8 @@ struct batch {
 	size_t labc, labsz;
 	struct mbuf *body;             /**< what the strings point into */
 	unsigned errors;               /**< lines rejected              */
+	size_t samples;                /**< samples read                */
+	bool count_only;               /**< count, keep no records      */
 };
 
 /* batch.c */

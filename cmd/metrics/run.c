@@ -212,7 +212,7 @@ static int emit_round(struct ctx *c, struct batch *bv, const bool *okv)
 			continue;
 		if (cfg->count_only) {
 			printf("%s samples=%zu rejected=%u\n", b->target,
-			       b->recc, b->errors);
+			       b->samples, b->errors);
 			continue;
 		}
 		if (cfg->group)
@@ -281,6 +281,8 @@ static int ctx_init(struct ctx *c, const struct run_cfg *cfg)
 		batch_init(&c->prev[i], cfg->targets[i]);
 		batch_init(&c->cur[i], cfg->targets[i]);
 		batch_init(&c->der[i], cfg->targets[i]);
+		c->prev[i].count_only = cfg->count_only;
+		c->cur[i].count_only = cfg->count_only;
 	}
 
 	return 0;
