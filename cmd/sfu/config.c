@@ -26,6 +26,7 @@
 #include "log.h"
 #include "config.h"
 #include "toml.h"
+#include "config_int.h"
 
 extern char **environ;
 
@@ -119,16 +120,6 @@ static const struct key keyv[] = {
 	 KT_U32, OFF(calls.drain_timeout_seconds), false},
 };
 
-enum { PORT_MIN = 80, PORT_MAX = 49151 };
-
-
-/* libre's mem_realloc() does not take NULL */
-static void *grow(void *p, size_t sz)
-{
-	return p ? mem_realloc(p, sz) : mem_alloc(sz, NULL);
-}
-
-
 static void *field(struct sfu_config *cfg, const struct key *k)
 {
 	return (uint8_t *)cfg + k->off;
@@ -169,25 +160,6 @@ static bool table_known(const char *prefix)
 }
 
 
-static void ice_servers_clear(struct sfu_config *cfg)
-{
-	size_t i, j;
-
-	for (i = 0; i < cfg->rtc.ice_serverc; i++) {
-		struct sfu_ice_server *s = &cfg->rtc.ice_servers[i];
-
-		for (j = 0; j < s->urlc; j++)
-			mem_deref(s->urls[j]);
-		mem_deref(s->urls);
-		mem_deref(s->username);
-		mem_deref(s->credential);
-	}
-
-	cfg->rtc.ice_servers = mem_deref(cfg->rtc.ice_servers);
-	cfg->rtc.ice_serverc = 0;
-}
-
-
 static void destructor(void *arg)
 {
 	struct sfu_config *cfg = arg;
@@ -201,11 +173,11 @@ static void destructor(void *arg)
 		}
 	}
 
-	ice_servers_clear(cfg);
+	cfg_servers_clear(cfg);
 }
 
 
-static int str_set(char **sp, const char *s, size_t len)
+int cfg_str_set(char **sp, const char *s, size_t len)
 {
 	char *n;
 	int err;
@@ -409,451 +381,7 @@ static int int_store(struct sfu_config *cfg, const struct key *k,
 	return 0;
 }
 
-
-/* ------------------------------------------------------------------ */
-/* ice_servers */
-
-static int server_add_url(struct sfu_ice_server *s, const char *url,
-			  size_t len)
-{
-	char **nv;
-
-	nv = grow(s->urls, (s->urlc + 1) * sizeof(*nv));
-	if (!nv)
-		return ENOMEM;
-	s->urls = nv;
-	s->urls[s->urlc] = NULL;
-
-	if (str_set(&s->urls[s->urlc], url, len))
-		return ENOMEM;
-	++s->urlc;
-
-	return 0;
-}
-
-
-static struct sfu_ice_server *server_new(struct sfu_ice_server **vp,
-					 size_t *np)
-{
-	struct sfu_ice_server *nv;
-
-	nv = grow(*vp, (*np + 1) * sizeof(*nv));
-	if (!nv)
-		return NULL;
-	*vp = nv;
-	memset(&nv[*np], 0, sizeof(nv[*np]));
-
-	return &nv[(*np)++];
-}
-
-
-static void servers_free(struct sfu_ice_server *v, size_t n)
-{
-	struct sfu_config tmp;
-
-	memset(&tmp, 0, sizeof(tmp));
-	tmp.rtc.ice_servers = v;
-	tmp.rtc.ice_serverc = n;
-	ice_servers_clear(&tmp);
-}
-
-
-static void servers_install(struct sfu_config *cfg,
-			    struct sfu_ice_server *v, size_t n)
-{
-	ice_servers_clear(cfg);
-	cfg->rtc.ice_servers = v;
-	cfg->rtc.ice_serverc = n;
-}
-
-
-/* From JSON: ["stun:h:3478", ...] or [{"urls":[...],"username":...}] */
-static int servers_from_json(struct sfu_config *cfg, const char *s,
-			     char *errbuf, size_t errsz, const char *where)
-{
-	struct sfu_ice_server *v = NULL;
-	struct odict *od = NULL;
-	struct le *le;
-	size_t n = 0;
-	int err;
-
-	/* libre's decoder wants a container at the top: wrap it */
-	{
-		char *wrapped;
-
-		err = re_sdprintf(&wrapped, "{\"v\":%s}", s);
-		if (err)
-			return err;
-		err = json_decode_odict(&od, 8, wrapped, strlen(wrapped), 8);
-		mem_deref(wrapped);
-	}
-
-	if (!err) {
-		const struct odict_entry *e = odict_lookup(od, "v");
-
-		if (!e || e->type != ODICT_ARRAY)
-			err = EBADMSG;
-		else
-			le = list_head(&e->u.odict->lst);
-	}
-	if (err) {
-		re_snprintf(errbuf, errsz, "%srtc.ice_servers: expected a "
-			    "JSON array of URLs or {\"urls\":[...]} objects",
-			    where);
-		err = EINVAL;
-		goto out;
-	}
-
-	for (; le; le = le->next) {
-		const struct odict_entry *e = le->data;
-		struct sfu_ice_server *srv = server_new(&v, &n);
-		struct le *ke;
-
-		if (!srv) {
-			err = ENOMEM;
-			goto out;
-		}
-
-		if (e->type == ODICT_STRING) {
-			err = server_add_url(srv, e->u.str, strlen(e->u.str));
-			if (err)
-				goto out;
-			continue;
-		}
-		if (e->type != ODICT_OBJECT)
-			goto bad;
-
-		/* Go's encoding/json matches keys case-insensitively */
-		for (ke = list_head(&e->u.odict->lst); ke; ke = ke->next) {
-			const struct odict_entry *m = ke->data;
-			char **dst = NULL;
-
-			if (!strcasecmp(m->key, "urls")) {
-				struct le *ue;
-
-				if (m->type != ODICT_ARRAY)
-					goto bad;
-				ue = list_head(&m->u.odict->lst);
-				for (; ue; ue = ue->next) {
-					const struct odict_entry *u = ue->data;
-
-					if (u->type != ODICT_STRING)
-						goto bad;
-					err = server_add_url(srv, u->u.str,
-							  strlen(u->u.str));
-					if (err)
-						goto out;
-				}
-				continue;
-			}
-			if (!strcasecmp(m->key, "username"))
-				dst = &srv->username;
-			else if (!strcasecmp(m->key, "credential"))
-				dst = &srv->credential;
-			else
-				continue;   /* ignored, as Go does */
-
-			if (m->type != ODICT_STRING)
-				goto bad;
-			err = str_set(dst, m->u.str, strlen(m->u.str));
-			if (err)
-				goto out;
-		}
-	}
-
-	servers_install(cfg, v, n);
-	v = NULL;
-	goto out;
-
- bad:
-	re_snprintf(errbuf, errsz, "%srtc.ice_servers: expected a JSON array "
-		    "of URLs or {\"urls\":[...]} objects", where);
-	err = EINVAL;
- out:
-	if (v)
-		servers_free(v, n);
-	mem_deref(od);
-	return err;
-}
-
-
-static int toml_err(char *errbuf, size_t errsz, const char *file,
-		    const struct toml_val *v, const char *key,
-		    const char *what)
-{
-	re_snprintf(errbuf, errsz, "%s:%u: %s: %s", file, toml_line(v), key,
-		    what);
-
-	return EINVAL;
-}
-
-
-static int toml_string(const struct toml_val *v, const char **sp,
-		       size_t *lenp)
-{
-	const char *s = toml_str(v, lenp);
-
-	if (!s)
-		return EINVAL;
-	if (memchr(s, '\0', *lenp))
-		return EINVAL;
-
-	*sp = s;
-
-	return 0;
-}
-
-
-/* From TOML: an array of URL strings or {urls, username, credential} */
-static int servers_from_toml(struct sfu_config *cfg, const char *file,
-			     const struct toml_val *arr, char *errbuf,
-			     size_t errsz)
-{
-	static const char *const what =
-		"expected an array of URL strings or "
-		"{urls = [...], username = \"...\", credential = \"...\"}";
-	struct sfu_ice_server *v = NULL;
-	size_t n = 0, i, j;
-	int err = 0;
-
-	if (toml_type(arr) != TOML_ARRAY)
-		return toml_err(errbuf, errsz, file, arr, "rtc.ice_servers",
-				what);
-
-	for (i = 0; i < toml_count(arr); i++) {
-		const struct toml_val *e = toml_at(arr, i);
-		struct sfu_ice_server *srv = server_new(&v, &n);
-		const char *s;
-		size_t len;
-
-		if (!srv) {
-			err = ENOMEM;
-			goto out;
-		}
-
-		if (toml_type(e) == TOML_STRING) {
-			if (toml_string(e, &s, &len))
-				goto bad;
-			err = server_add_url(srv, s, len);
-			if (err)
-				goto out;
-			continue;
-		}
-		if (toml_type(e) != TOML_TABLE)
-			goto bad;
-
-		for (j = 0; j < toml_count(e); j++) {
-			const struct toml_val *m = toml_at(e, j);
-			const char *k = toml_key(m);
-			char **dst = NULL;
-
-			if (!strcmp(k, "urls")) {
-				size_t u;
-
-				if (toml_type(m) != TOML_ARRAY) {
-					e = m;
-					goto bad;
-				}
-				for (u = 0; u < toml_count(m); u++) {
-					const struct toml_val *uv;
-
-					uv = toml_at(m, u);
-					if (toml_string(uv, &s, &len)) {
-						e = uv;
-						goto bad;
-					}
-					err = server_add_url(srv, s, len);
-					if (err)
-						goto out;
-				}
-				continue;
-			}
-			if (!strcmp(k, "username")) {
-				dst = &srv->username;
-			}
-			else if (!strcmp(k, "credential")) {
-				dst = &srv->credential;
-			}
-			else {
-				log_warn("%s:%u: unknown key "
-					 "rtc.ice_servers[%zu].%s, ignored",
-					 file, toml_line(m), i, k);
-				continue;
-			}
-
-			if (toml_string(m, &s, &len)) {
-				e = m;
-				goto bad;
-			}
-			err = str_set(dst, s, len);
-			if (err)
-				goto out;
-		}
-		continue;
-
-	bad:
-		err = toml_err(errbuf, errsz, file, e, "rtc.ice_servers",
-			       what);
-		goto out;
-	}
-
-	servers_install(cfg, v, n);
-	v = NULL;
-
- out:
-	if (v)
-		servers_free(v, n);
-	return err;
-}
-
-
-/* ------------------------------------------------------------------ */
-/* Setting one key */
-
-/* From a string (environment or flag); where prefixes errors */
-static int set_str(struct sfu_config *cfg, const struct key *k,
-		   const char *value, char *errbuf, size_t errsz,
-		   const char *where)
-{
-	int64_t iv;
-	bool bv;
-	int err;
-
-	switch (k->type) {
-
-	case KT_STR:
-	case KT_PORTOVR:
-		return str_set(field(cfg, k), value, strlen(value));
-
-	case KT_BOOL:
-		if (go_parse_bool(&bv, value)) {
-			re_snprintf(errbuf, errsz, "%s%s: expected a boolean "
-				    "(true/false/1/0/t/f), got '%s'", where,
-				    k->name, value);
-			return EINVAL;
-		}
-		*(bool *)field(cfg, k) = bv;
-		return 0;
-
-	case KT_U16:
-	case KT_U32:
-		err = go_parse_int(&iv, value);
-		if (err) {
-			re_snprintf(errbuf, errsz, "%s%s: expected an "
-				    "integer, got '%s'", where, k->name,
-				    value);
-			return EINVAL;
-		}
-		return int_store(cfg, k, iv, errbuf, errsz, where);
-
-	case KT_ICESERVERS:
-		return servers_from_json(cfg, value, errbuf, errsz, where);
-	}
-
-	return EINVAL;
-}
-
-
-static int set_toml(struct sfu_config *cfg, const struct key *k,
-		    const char *file, const struct toml_val *v,
-		    char *errbuf, size_t errsz)
-{
-	char where[256];
-	const char *s;
-	size_t len;
-
-	re_snprintf(where, sizeof(where), "%s:%u: ", file, toml_line(v));
-
-	switch (k->type) {
-
-	case KT_STR:
-		if (toml_type(v) != TOML_STRING)
-			return toml_err(errbuf, errsz, file, v, k->name,
-					"expected a string");
-		if (toml_string(v, &s, &len))
-			return toml_err(errbuf, errsz, file, v, k->name,
-					"contains a NUL character");
-		return str_set(field(cfg, k), s, len);
-
-	case KT_PORTOVR:
-		if (toml_type(v) == TOML_INT)
-			return re_sdprintf(field(cfg, k), "%lld",
-					   (long long)toml_int(v)) ?
-				ENOMEM : 0;
-		if (toml_type(v) != TOML_STRING)
-			return toml_err(errbuf, errsz, file, v, k->name,
-					"expected an integer or a string");
-		if (toml_string(v, &s, &len))
-			return toml_err(errbuf, errsz, file, v, k->name,
-					"contains a NUL character");
-		return str_set(field(cfg, k), s, len);
-
-	case KT_BOOL:
-		if (toml_type(v) != TOML_BOOL)
-			return toml_err(errbuf, errsz, file, v, k->name,
-					"expected a boolean");
-		*(bool *)field(cfg, k) = toml_bool(v);
-		return 0;
-
-	case KT_U16:
-	case KT_U32:
-		if (toml_type(v) != TOML_INT)
-			return toml_err(errbuf, errsz, file, v, k->name,
-					"expected an integer");
-		return int_store(cfg, k, toml_int(v), errbuf, errsz, where);
-
-	case KT_ICESERVERS:
-		return servers_from_toml(cfg, file, v, errbuf, errsz);
-	}
-
-	return EINVAL;
-}
-
-
-/* Walks one table of the document; prefix is its dotted path */
-static int apply_table(struct sfu_config *cfg, const char *file,
-		       const struct toml_val *tbl, const char *prefix,
-		       char *errbuf, size_t errsz)
-{
-	size_t i;
-	int err;
-
-	for (i = 0; i < toml_count(tbl); i++) {
-		const struct toml_val *v = toml_at(tbl, i);
-		const struct key *k;
-		char path[256];
-
-		re_snprintf(path, sizeof(path), "%s%s%s", prefix,
-			    *prefix ? "." : "", toml_key(v));
-
-		k = key_find(path);
-		if (k) {
-			err = set_toml(cfg, k, file, v, errbuf, errsz);
-			if (err)
-				return err;
-			continue;
-		}
-
-		if (table_known(path)) {
-			if (toml_type(v) != TOML_TABLE)
-				return toml_err(errbuf, errsz, file, v, path,
-						"expected a table");
-			err = apply_table(cfg, file, v, path, errbuf, errsz);
-			if (err)
-				return err;
-			continue;
-		}
-
-		/* BurntSushi's decoder ignores unknown keys: warn only */
-		log_warn("%s:%u: unknown key '%s', ignored", file,
-			 toml_line(v), path);
-	}
-
-	return 0;
-}
-
-
-static int read_file(const char *path, char **bufp, size_t *lenp)
+int cfg_read_file(const char *path, char **bufp, size_t *lenp)
 {
 	struct mbuf *mb;
 	FILE *f;
@@ -893,6 +421,167 @@ static int read_file(const char *path, char **bufp, size_t *lenp)
 	fclose(f);
 	mem_deref(mb);
 	return err;
+}
+
+
+int cfg_errf(char *errbuf, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	re_vsnprintf(errbuf, errsz, fmt, ap);
+	va_end(ap);
+
+	return EINVAL;
+}
+
+
+/* ------------------------------------------------------------------ */
+/* Setting one key */
+
+/* From a string (environment or flag); where prefixes errors */
+static int set_str(struct sfu_config *cfg, const struct key *k,
+		   const char *value, char *errbuf, size_t errsz,
+		   const char *where)
+{
+	int64_t iv;
+	bool bv;
+	int err;
+
+	switch (k->type) {
+
+	case KT_STR:
+	case KT_PORTOVR:
+		return cfg_str_set(field(cfg, k), value, strlen(value));
+
+	case KT_BOOL:
+		if (go_parse_bool(&bv, value)) {
+			re_snprintf(errbuf, errsz, "%s%s: expected a boolean "
+				    "(true/false/1/0/t/f), got '%s'", where,
+				    k->name, value);
+			return EINVAL;
+		}
+		*(bool *)field(cfg, k) = bv;
+		return 0;
+
+	case KT_U16:
+	case KT_U32:
+		err = go_parse_int(&iv, value);
+		if (err) {
+			re_snprintf(errbuf, errsz, "%s%s: expected an "
+				    "integer, got '%s'", where, k->name,
+				    value);
+			return EINVAL;
+		}
+		return int_store(cfg, k, iv, errbuf, errsz, where);
+
+	case KT_ICESERVERS:
+		return cfg_servers_from_json(cfg, value, errbuf, errsz, where);
+	}
+
+	return EINVAL;
+}
+
+
+static int set_toml(struct sfu_config *cfg, const struct key *k,
+		    const char *file, const struct toml_val *v,
+		    char *errbuf, size_t errsz)
+{
+	char where[256];
+	const char *s;
+	size_t len;
+
+	re_snprintf(where, sizeof(where), "%s:%u: ", file, toml_line(v));
+
+	switch (k->type) {
+
+	case KT_STR:
+		if (toml_type(v) != TOML_STRING)
+			return cfg_toml_err(errbuf, errsz, file, v, k->name,
+					"expected a string");
+		if (cfg_toml_string(v, &s, &len))
+			return cfg_toml_err(errbuf, errsz, file, v, k->name,
+					"contains a NUL character");
+		return cfg_str_set(field(cfg, k), s, len);
+
+	case KT_PORTOVR:
+		if (toml_type(v) == TOML_INT) {
+			char num[24];
+
+			re_snprintf(num, sizeof(num), "%lld",
+				    (long long)toml_int(v));
+			return cfg_str_set(field(cfg, k), num, strlen(num));
+		}
+		if (toml_type(v) != TOML_STRING)
+			return cfg_toml_err(errbuf, errsz, file, v, k->name,
+					"expected an integer or a string");
+		if (cfg_toml_string(v, &s, &len))
+			return cfg_toml_err(errbuf, errsz, file, v, k->name,
+					"contains a NUL character");
+		return cfg_str_set(field(cfg, k), s, len);
+
+	case KT_BOOL:
+		if (toml_type(v) != TOML_BOOL)
+			return cfg_toml_err(errbuf, errsz, file, v, k->name,
+					"expected a boolean");
+		*(bool *)field(cfg, k) = toml_bool(v);
+		return 0;
+
+	case KT_U16:
+	case KT_U32:
+		if (toml_type(v) != TOML_INT)
+			return cfg_toml_err(errbuf, errsz, file, v, k->name,
+					"expected an integer");
+		return int_store(cfg, k, toml_int(v), errbuf, errsz, where);
+
+	case KT_ICESERVERS:
+		return cfg_servers_from_toml(cfg, file, v, errbuf, errsz);
+	}
+
+	return EINVAL;
+}
+
+
+/* Walks one table of the document; prefix is its dotted path */
+static int apply_table(struct sfu_config *cfg, const char *file,
+		       const struct toml_val *tbl, const char *prefix,
+		       char *errbuf, size_t errsz)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < toml_count(tbl); i++) {
+		const struct toml_val *v = toml_at(tbl, i);
+		const struct key *k;
+		char path[256];
+
+		re_snprintf(path, sizeof(path), "%s%s%s", prefix,
+			    *prefix ? "." : "", toml_key(v));
+
+		k = key_find(path);
+		if (k) {
+			err = set_toml(cfg, k, file, v, errbuf, errsz);
+			if (err)
+				return err;
+			continue;
+		}
+
+		if (table_known(path)) {
+			if (toml_type(v) != TOML_TABLE)
+				return cfg_toml_err(errbuf, errsz, file, v, path,
+						"expected a table");
+			err = apply_table(cfg, file, v, path, errbuf, errsz);
+			if (err)
+				return err;
+			continue;
+		}
+
+		/* BurntSushi's decoder ignores unknown keys: warn only */
+		log_warn("%s:%u: unknown key '%s', ignored", file,
+			 toml_line(v), path);
+	}
+
+	return 0;
 }
 
 
@@ -940,7 +629,7 @@ int sfu_config_load_file(struct sfu_config *cfg, const char *path,
 		return EISDIR;
 	}
 
-	err = read_file(path, &buf, &len);
+	err = cfg_read_file(path, &buf, &len);
 	if (err) {
 		re_snprintf(errbuf, errsz, "%s: %m", path, err);
 		return err;
@@ -1041,450 +730,8 @@ int sfu_config_load(struct sfu_config *cfg, const char *path,
 	return sfu_config_validate(cfg, errbuf, errsz);
 }
 
-
-/* ------------------------------------------------------------------ */
-/* Validation (rtcd's IsValid() methods) */
-
-static bool ip_valid(const char *s, size_t len)
-{
-	struct sa sa;
-	struct pl pl;
-
-	pl.p = s;
-	pl.l = len;
-
-	return len && !sa_set(&sa, &pl, 0);
-}
-
-
-static bool port_valid(int64_t p)
-{
-	return p >= PORT_MIN && p <= PORT_MAX;
-}
-
-
-static int verr(char *errbuf, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	re_vsnprintf(errbuf, errsz, fmt, ap);
-	va_end(ap);
-
-	return EINVAL;
-}
-
-
-/* Splits s on commas; calls h for each item with spaces trimmed */
-typedef int (item_h)(const char *p, size_t l, void *arg);
-
-static int split_each(const char *s, item_h *h, void *arg)
-{
-	while (*s) {
-		const char *c = strchr(s, ',');
-		const char *e = c ? c : s + strlen(s);
-		const char *b = s;
-		int err;
-
-		while (b < e && (*b == ' ' || *b == '\t'))
-			++b;
-		while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
-			--e;
-
-		err = h(b, (size_t)(e - b), arg);
-		if (err)
-			return err;
-
-		if (!c)
-			break;
-		s = c + 1;
-		if (!*s)
-			return h(s, 0, arg);   /* a trailing comma */
-	}
-
-	return 0;
-}
-
-
-static int ip_item(const char *p, size_t l, void *arg)
-{
-	(void)arg;
-
-	return ip_valid(p, l) ? 0 : EINVAL;
-}
-
-
-static int pair_item(const char *p, size_t l, void *arg)
-{
-	const char *slash = memchr(p, '/', l);
-	(void)arg;
-
-	if (!slash)
-		return EINVAL;
-
-	return ip_valid(p, (size_t)(slash - p)) &&
-		ip_valid(slash + 1, l - (size_t)(slash - p) - 1) ?
-		0 : EINVAL;
-}
-
-
-struct portmap {
-	struct pl ipv[64];
-	int64_t portv[64];
-	size_t n;
-};
-
-
-static int portmap_item(const char *p, size_t l, void *arg)
-{
-	struct portmap *pm = arg;
-	const char *slash = memchr(p, '/', l);
-	char num[16];
-	int64_t port;
-	size_t i, nl;
-
-	if (!slash || pm->n == ARRAY_SIZE(pm->ipv))
-		return EINVAL;
-	if (!ip_valid(p, (size_t)(slash - p)))
-		return EINVAL;
-
-	nl = l - (size_t)(slash - p) - 1;
-	if (!nl || nl >= sizeof(num))
-		return EINVAL;
-	memcpy(num, slash + 1, nl);
-	num[nl] = '\0';
-	for (i = 0; i < nl; i++) {
-		if (num[i] < '0' || num[i] > '9')
-			return EINVAL;
-	}
-	port = strtoll(num, NULL, 10);
-	if (!port_valid(port))
-		return ERANGE;
-
-	for (i = 0; i < pm->n; i++) {
-		if (pm->portv[i] == port ||
-		    (pm->ipv[i].l == (size_t)(slash - p) &&
-		     !memcmp(pm->ipv[i].p, p, pm->ipv[i].l)))
-			return EEXIST;
-	}
-
-	pm->ipv[pm->n].p = p;
-	pm->ipv[pm->n].l = (size_t)(slash - p);
-	pm->portv[pm->n++] = port;
-
-	return 0;
-}
-
-
-static int validate_port_override(const char *s, char *errbuf, size_t errsz)
-{
-	static const char *const key = "rtc.ice_host_port_override";
-	struct portmap pm;
-	size_t i;
-	int err;
-
-	if (!*s)
-		return 0;
-
-	if (!strchr(s, '/')) {
-		for (i = 0; s[i]; i++) {
-			if (s[i] < '0' || s[i] > '9' || i > 8)
-				return verr(errbuf, errsz, "%s: '%s' is "
-					    "neither a port nor a list of "
-					    "ip/port", key, s);
-		}
-		if (!port_valid(strtoll(s, NULL, 10)))
-			return verr(errbuf, errsz, "%s: port %s is not in "
-				    "[%d, %d]", key, s, PORT_MIN, PORT_MAX);
-		return 0;
-	}
-
-	memset(&pm, 0, sizeof(pm));
-	err = split_each(s, portmap_item, &pm);
-	if (err == EEXIST)
-		return verr(errbuf, errsz, "%s: duplicate address or port in "
-			    "'%s'", key, s);
-	if (err == ERANGE)
-		return verr(errbuf, errsz, "%s: a port in '%s' is not in "
-			    "[%d, %d]", key, s, PORT_MIN, PORT_MAX);
-	if (err)
-		return verr(errbuf, errsz, "%s: expected a port or a list of "
-			    "ip/port, got '%s'", key, s);
-
-	return 0;
-}
-
-
-static bool host_valid(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i]; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-		      c == ':' || c == '_'))
-			return false;
-	}
-
-	return i > 0 && i < 254;
-}
-
-
-static int validate_ice_servers(const struct sfu_config *cfg,
-				char *errbuf, size_t errsz)
-{
-	static const char *const schemes[] = {"stun:", "stuns:", "turn:",
-					      "turns:"};
-	size_t i, j, s;
-
-	for (i = 0; i < cfg->rtc.ice_serverc; i++) {
-		const struct sfu_ice_server *srv = &cfg->rtc.ice_servers[i];
-
-		if (!srv->urlc)
-			return verr(errbuf, errsz, "rtc.ice_servers[%zu]: "
-				    "urls must not be empty", i);
-
-		for (j = 0; j < srv->urlc; j++) {
-			const char *u = srv->urls[j];
-			bool ok = false;
-
-			for (s = 0; s < ARRAY_SIZE(schemes); s++) {
-				size_t n = strlen(schemes[s]);
-
-				if (!strncasecmp(u, schemes[s], n) && u[n])
-					ok = true;
-			}
-			if (!ok)
-				return verr(errbuf, errsz,
-					    "rtc.ice_servers[%zu]: URL '%s' "
-					    "must start with stun:, stuns:, "
-					    "turn: or turns:", i, u);
-		}
-	}
-
-	return 0;
-}
-
-
-static bool level_valid(const char *s)
-{
-	static const char *const levels[] = {"trace", "debug", "info",
-					     "warn", "error", "fatal",
-					     "panic"};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(levels); i++) {
-		if (!strcasecmp(s, levels[i]))
-			return true;
-	}
-
-	return false;
-}
-
-
-/* The key pair must load, as Go's tls.LoadX509KeyPair checks */
-static int validate_tls(const struct sfu_config *cfg, char *errbuf,
-			size_t errsz)
-{
-	char *cert = NULL, *key = NULL;
-	size_t certlen = 0, keylen = 0;
-	struct tls *tls = NULL;
-	int err;
-
-	if (!*cfg->http.tls_cert_file)
-		return verr(errbuf, errsz, "api.http.tls.cert_file: required "
-			    "when TLS is enabled");
-	if (!*cfg->http.tls_cert_key)
-		return verr(errbuf, errsz, "api.http.tls.cert_key: required "
-			    "when TLS is enabled");
-
-	err = read_file(cfg->http.tls_cert_file, &cert, &certlen);
-	if (err) {
-		verr(errbuf, errsz, "api.http.tls.cert_file: %s: %m",
-		     cfg->http.tls_cert_file, err);
-		goto out;
-	}
-	err = read_file(cfg->http.tls_cert_key, &key, &keylen);
-	if (err) {
-		verr(errbuf, errsz, "api.http.tls.cert_key: %s: %m",
-		     cfg->http.tls_cert_key, err);
-		goto out;
-	}
-
-	err = tls_alloc(&tls, TLS_METHOD_SSLV23, NULL, NULL);
-	if (err) {
-		verr(errbuf, errsz, "api.http.tls: %m", err);
-		goto out;
-	}
-
-	err = tls_set_certificate_pem(tls, cert, certlen, key, keylen);
-	if (err) {
-		verr(errbuf, errsz, "api.http.tls.cert_file: %s and %s do "
-		     "not form a valid PEM certificate and key pair",
-		     cfg->http.tls_cert_file, cfg->http.tls_cert_key);
-		err = EINVAL;
-	}
-
- out:
-	mem_deref(tls);
-	mem_deref(cert);
-	mem_deref(key);
-	return err;
-}
-
-
-static int validate_rtc(const struct sfu_config *cfg, char *errbuf,
-			size_t errsz)
-{
-	const uint32_t nack = cfg->rtc.nack_buffer_size;
-	int err;
-
-	if (split_each(cfg->rtc.ice_address_udp, ip_item, NULL))
-		return verr(errbuf, errsz, "rtc.ice_address_udp: expected a "
-			    "comma-separated list of IP addresses, got '%s'",
-			    cfg->rtc.ice_address_udp);
-	if (split_each(cfg->rtc.ice_address_tcp, ip_item, NULL))
-		return verr(errbuf, errsz, "rtc.ice_address_tcp: expected a "
-			    "comma-separated list of IP addresses, got '%s'",
-			    cfg->rtc.ice_address_tcp);
-
-	if (!port_valid(cfg->rtc.ice_port_udp))
-		return verr(errbuf, errsz, "rtc.ice_port_udp: %u is not in "
-			    "[%d, %d]", cfg->rtc.ice_port_udp, PORT_MIN,
-			    PORT_MAX);
-	if (!port_valid(cfg->rtc.ice_port_tcp))
-		return verr(errbuf, errsz, "rtc.ice_port_tcp: %u is not in "
-			    "[%d, %d]", cfg->rtc.ice_port_tcp, PORT_MIN,
-			    PORT_MAX);
-
-	if (strchr(cfg->rtc.ice_host_override, '/')) {
-		if (split_each(cfg->rtc.ice_host_override, pair_item, NULL))
-			return verr(errbuf, errsz, "rtc.ice_host_override: "
-				    "expected external/internal IP pairs, "
-				    "got '%s'", cfg->rtc.ice_host_override);
-	}
-	else if (*cfg->rtc.ice_host_override &&
-		 !host_valid(cfg->rtc.ice_host_override)) {
-		return verr(errbuf, errsz, "rtc.ice_host_override: expected "
-			    "an IP address or a hostname, got '%s'",
-			    cfg->rtc.ice_host_override);
-	}
-
-	err = validate_port_override(cfg->rtc.ice_host_port_override,
-				     errbuf, errsz);
-	if (err)
-		return err;
-
-	err = validate_ice_servers(cfg, errbuf, errsz);
-	if (err)
-		return err;
-
-	if (*cfg->rtc.turn_static_auth_secret &&
-	    (cfg->rtc.turn_credentials_expiration_minutes == 0 ||
-	     cfg->rtc.turn_credentials_expiration_minutes >= 10080))
-		return verr(errbuf, errsz, "rtc.turn.credentials_expiration_"
-			    "minutes: %u must be more than 0 and less than "
-			    "10080 (one week)",
-			    cfg->rtc.turn_credentials_expiration_minutes);
-
-	if (cfg->rtc.udp_sockets_count == 0)
-		return verr(errbuf, errsz, "rtc.udp_sockets_count: must be "
-			    "more than 0");
-
-	if (nack != 0 && (nack < 32 || nack > 8192 || (nack & (nack - 1))))
-		return verr(errbuf, errsz, "rtc.nack_buffer_size: %u must be "
-			    "0 (default) or a power of 2 in [32, 8192]",
-			    nack);
-
-	return 0;
-}
-
-
-int sfu_config_validate(const struct sfu_config *cfg, char *errbuf,
-			size_t errsz)
-{
-	int err;
-
-	if (!cfg)
-		return EINVAL;
-
-	if (!*cfg->http.listen_address)
-		return verr(errbuf, errsz, "api.http.listen_address: must "
-			    "not be empty");
-
-	if (cfg->http.tls_enable) {
-		err = validate_tls(cfg, errbuf, errsz);
-		if (err)
-			return err;
-	}
-
-	if (cfg->security.enable_admin && !*cfg->security.admin_secret_key)
-		return verr(errbuf, errsz, "api.security.admin_secret_key: "
-			    "required when enable_admin is true");
-
-	if (cfg->security.session_cache_expiration_minutes == 0)
-		return verr(errbuf, errsz, "api.security.session_cache."
-			    "expiration_minutes: must be more than 0");
-
-	err = validate_rtc(cfg, errbuf, errsz);
-	if (err)
-		return err;
-
-	if (!*cfg->store.data_source)
-		return verr(errbuf, errsz, "store.data_source: must not be "
-			    "empty");
-
-	if (!cfg->logger.enable_console && !cfg->logger.enable_file)
-		return verr(errbuf, errsz, "logger: at least one of "
-			    "enable_console and enable_file must be true");
-	if (!level_valid(cfg->logger.console_level))
-		return verr(errbuf, errsz, "logger.console_level: '%s' is not "
-			    "one of trace, debug, info, warn, error, fatal, "
-			    "panic", cfg->logger.console_level);
-	if (!level_valid(cfg->logger.file_level))
-		return verr(errbuf, errsz, "logger.file_level: '%s' is not "
-			    "one of trace, debug, info, warn, error, fatal, "
-			    "panic", cfg->logger.file_level);
-	if (cfg->logger.enable_file && !*cfg->logger.file_location)
-		return verr(errbuf, errsz, "logger.file_location: must not be "
-			    "empty when enable_file is true");
-
-	return 0;
-}
-
-
 /* ------------------------------------------------------------------ */
 /* Output */
-
-/* Secrets print as "[redacted]" when set, "" when not */
-static const char *redact(const char *s)
-{
-	return s && *s ? "[redacted]" : "";
-}
-
-
-static void json_servers(struct calls_jw *w, const struct sfu_config *cfg)
-{
-	size_t i, j;
-
-	calls_jw_arr_begin(w, "ice_servers");
-	for (i = 0; i < cfg->rtc.ice_serverc; i++) {
-		const struct sfu_ice_server *s = &cfg->rtc.ice_servers[i];
-
-		calls_jw_obj_begin(w, NULL);
-		calls_jw_arr_begin(w, "urls");
-		for (j = 0; j < s->urlc; j++)
-			calls_jw_str(w, NULL, s->urls[j]);
-		calls_jw_arr_end(w);
-		calls_jw_str(w, "username", s->username ? s->username : "");
-		calls_jw_str(w, "credential", redact(s->credential));
-		calls_jw_obj_end(w);
-	}
-	calls_jw_arr_end(w);
-}
-
 
 enum { MAX_DEPTH = 4 };
 
@@ -1539,7 +786,7 @@ static void json_keys(struct calls_jw *w, const struct sfu_config *cfg)
 		case KT_PORTOVR: {
 			const char *s = *(char *const *)cfield(cfg, k);
 
-			calls_jw_str(w, leaf, k->secret ? redact(s) : s);
+			calls_jw_str(w, leaf, k->secret ? cfg_redact(s) : s);
 			break;
 		}
 		case KT_BOOL:
@@ -1554,7 +801,7 @@ static void json_keys(struct calls_jw *w, const struct sfu_config *cfg)
 				      *(const uint32_t *)cfield(cfg, k));
 			break;
 		case KT_ICESERVERS:
-			json_servers(w, cfg);
+			cfg_servers_json(w, cfg);
 			break;
 		}
 	}
@@ -1589,7 +836,6 @@ int sfu_config_print_json(struct re_printf *pf, const struct sfu_config *cfg)
 	return err;
 }
 
-
 /* ------------------------------------------------------------------ */
 /* Logging */
 
@@ -1605,7 +851,7 @@ int sfu_config_apply_logger(const struct sfu_config *cfg, char *errbuf,
 	if (cfg->logger.enable_console) {
 		err = calls_log_level_parse(&level, cfg->logger.console_level);
 		if (err)
-			return verr(errbuf, errsz, "logger.console_level: "
+			return cfg_errf(errbuf, errsz, "logger.console_level: "
 				    "'%s' is not a level",
 				    cfg->logger.console_level);
 	}
@@ -1617,7 +863,7 @@ int sfu_config_apply_logger(const struct sfu_config *cfg, char *errbuf,
 	if (cfg->logger.enable_file) {
 		err = calls_log_set_file(cfg->logger.file_location);
 		if (err) {
-			verr(errbuf, errsz, "logger.file_location: %s: %m",
+			cfg_errf(errbuf, errsz, "logger.file_location: %s: %m",
 			     cfg->logger.file_location, err);
 			return err;
 		}

@@ -1,4 +1,5 @@
-/* Fuzz target: calls-sfu's TOML parser, then the config keys on top */
+/* Fuzz target: calls-sfu's TOML parser, then the config keys on top;
+ * the same bytes also go through the RTCD_RTC_ICESERVERS JSON reader */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,33 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+
+static void as_json(const uint8_t *data, size_t size)
+{
+	struct sfu_config *cfg = NULL;
+	char errbuf[256];
+	char *s;
+	int err;
+
+	s = malloc(size + 1);
+	if (!s || sfu_config_alloc(&cfg))
+		abort();
+	memcpy(s, data, size);
+	s[size] = '\0';
+
+	err = sfu_config_set(cfg, "rtc.ice_servers", s, errbuf,
+			     sizeof(errbuf));
+	if (err && strncmp(errbuf, "rtc.ice_servers: ", 17))
+		abort();   /* errors name the key */
+	if (!err)
+		(void)sfu_config_validate(cfg, errbuf, sizeof(errbuf));
+
+	mem_deref(cfg);
+	free(s);
+}
+
+
+static void as_toml(const uint8_t *data, size_t size)
 {
 	struct sfu_config *cfg = NULL;
 	struct toml_val *root = NULL;
@@ -17,23 +44,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *json = NULL;
 	int err;
 
-	if (size > 65536)
-		return 0;
-
-	calls_log_set_level(CALLS_LOG_ERROR);   /* unknown-key warnings */
-
 	err = toml_parse(&root, (const char *)data, size, errbuf,
 			 sizeof(errbuf));
 	if (err) {
 		/* every syntax error carries a line number */
 		if (err != EBADMSG || errbuf[0] < '1' || errbuf[0] > '9')
 			abort();
-		return 0;
+		return;
 	}
 	mem_deref(root);
 
 	if (sfu_config_alloc(&cfg))
-		return 0;
+		abort();
 
 	/* keys, types and validation over whatever parsed */
 	err = sfu_config_load_buf(cfg, "fuzz.toml", (const char *)data, size,
@@ -50,6 +72,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	mem_deref(cfg);
+}
+
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size > 65536)
+		return 0;
+
+	calls_log_set_level(CALLS_LOG_ERROR);   /* unknown-key warnings */
+
+	as_toml(data, size);
+	as_json(data, size);
 
 	return 0;
 }

@@ -63,18 +63,20 @@ tests_fuzz_fuzz_authhdr_LDADD = $(CALLS_LIBS)
 endif
 
 # calls-sfu: the TOML parser and the config keys on top of it
+SFU_CONFIG_FUZZ_SOURCES = cmd/sfu/toml.c cmd/sfu/config.c \
+	cmd/sfu/config_ice.c cmd/sfu/config_valid.c
 check_PROGRAMS += tests/fuzz/replay-toml
 TESTS += tests/fuzz/replay-toml
 tests_fuzz_replay_toml_SOURCES = tests/fuzz/fuzz_toml.c tests/fuzz/replay.c \
-	cmd/sfu/toml.c cmd/sfu/config.c
+	$(SFU_CONFIG_FUZZ_SOURCES)
 tests_fuzz_replay_toml_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu \
 	-DCORPUS_DIR='"$(FUZZ_CORPUS)/toml"'
 tests_fuzz_replay_toml_LDADD = $(CALLS_LIBS)
 
 if FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-toml
-tests_fuzz_fuzz_toml_SOURCES = tests/fuzz/fuzz_toml.c cmd/sfu/toml.c \
-	cmd/sfu/config.c
+tests_fuzz_fuzz_toml_SOURCES = tests/fuzz/fuzz_toml.c \
+	$(SFU_CONFIG_FUZZ_SOURCES)
 tests_fuzz_fuzz_toml_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu
 tests_fuzz_fuzz_toml_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_toml_LDADD = $(CALLS_LIBS)

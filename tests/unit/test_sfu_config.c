@@ -346,6 +346,23 @@ static const struct {
 	 "expected a JSON array"},
 	{"RTCD_RTC_ICESERVERS=[{\"urls\":\"stun:a\"}]", "RTCD_RTC_ICESERVERS: "
 	 "rtc.ice_servers: expected a JSON array"},
+	/* strict JSON, as Go's encoding/json */
+	{"RTCD_RTC_ICESERVERS=[\"stun:a\",]", "RTCD_RTC_ICESERVERS: "
+	 "rtc.ice_servers: expected a JSON array"},
+	{"RTCD_RTC_ICESERVERS=[\"stun:a\"", "RTCD_RTC_ICESERVERS: "
+	 "rtc.ice_servers: expected a JSON array"},
+	{"RTCD_RTC_ICESERVERS=[\"stun:a\"] x", "RTCD_RTC_ICESERVERS: "
+	 "rtc.ice_servers: expected a JSON array"},
+	{"RTCD_RTC_ICESERVERS=['stun:a']", "RTCD_RTC_ICESERVERS: "
+	 "rtc.ice_servers: expected a JSON array"},
+	{"RTCD_RTC_ICESERVERS=[{\"urls\":[\"a\"]} {\"urls\":[\"b\"]}]",
+	 "RTCD_RTC_ICESERVERS: rtc.ice_servers: expected a JSON array"},
+	{"RTCD_RTC_ICESERVERS=[{\"x\":01}]", "RTCD_RTC_ICESERVERS: "
+	 "rtc.ice_servers: expected a JSON array"},
+	{"RTCD_RTC_ICESERVERS=[\"a\\u0000b\"]", "RTCD_RTC_ICESERVERS: "
+	 "rtc.ice_servers: expected a JSON array"},
+	{"RTCD_RTC_ICESERVERS=", "RTCD_RTC_ICESERVERS: "
+	 "rtc.ice_servers: expected a JSON array"},
 };
 
 
@@ -414,6 +431,18 @@ static int test_config_set(void)
 	TEST_ERR(sfu_config_set(cfg, "rtc.ice_servers", "[]",
 				errbuf, sizeof(errbuf)));
 	TEST_EQ(0, cfg->rtc.ice_serverc);
+
+	/* JSON details: escapes, surrogate pairs, null, unknown keys */
+	TEST_ERR(sfu_config_set(cfg, "rtc.ice_servers",
+				" [ {\"urls\": null, \"Username\": \"\\u00e9"
+				"\\ud83d\\ude00\\/\", \"extra\": [1, -2.5e3, "
+				"true, {\"n\": null}], \"urls\": [\"stun:x\"]} ] ",
+				errbuf, sizeof(errbuf)));
+	TEST_EQ(1, cfg->rtc.ice_serverc);
+	TEST_EQ(1, cfg->rtc.ice_servers[0].urlc);
+	TEST_STREQ("\xc3\xa9\xf0\x9f\x98\x80/",
+		   cfg->rtc.ice_servers[0].username);
+	TEST_ASSERT(cfg->rtc.ice_servers[0].credential == NULL);
 
 	TEST_FAILS(ENOENT, sfu_config_set(cfg, "rtc.nope", "1", errbuf,
 					  sizeof(errbuf)));
