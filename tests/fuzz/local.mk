@@ -63,8 +63,8 @@ tests_fuzz_fuzz_authhdr_LDADD = $(CALLS_LIBS)
 endif
 
 # calls-sfu: the TOML parser and the config keys on top of it
-SFU_CONFIG_FUZZ_SOURCES = cmd/sfu/toml.c cmd/sfu/config.c \
-	cmd/sfu/config_ice.c cmd/sfu/config_valid.c
+SFU_CONFIG_FUZZ_SOURCES = cmd/sfu/toml.c cmd/sfu/toml_lex.c \
+	cmd/sfu/config.c cmd/sfu/config_ice.c cmd/sfu/config_valid.c
 check_PROGRAMS += tests/fuzz/replay-toml
 TESTS += tests/fuzz/replay-toml
 tests_fuzz_replay_toml_SOURCES = tests/fuzz/fuzz_toml.c tests/fuzz/replay.c \

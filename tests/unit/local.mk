@@ -58,7 +58,7 @@ tests_unit_unit_sfu_config_SOURCES = tests/unit/unit_sfu_config.c \
 	tests/unit/test_sfu_toml.c tests/unit/test_sfu_config.c \
 	tests/unit/test_sfu_metrics.c \
 	cmd/sfu/config.c cmd/sfu/config_ice.c cmd/sfu/config_valid.c \
-	cmd/sfu/toml.c cmd/sfu/metrics.c
+	cmd/sfu/toml.c cmd/sfu/toml_lex.c cmd/sfu/metrics.c
 tests_unit_unit_sfu_config_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/cmd/sfu
 tests_unit_unit_sfu_config_LDADD = $(CALLS_LIBS)
 
