@@ -16,12 +16,26 @@ bats_require_minimum_version 1.5.0
 DATA="$CALLS_SRCDIR/tests/data/metrics"
 
 setup_file() {
+	# sanitizer reports (in sanitizer builds) go to files teardown looks
+	# for, and change the exit status to one no test expects
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$BATS_FILE_TMPDIR/san:exitcode=86"
+	export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$BATS_FILE_TMPDIR/san:halt_on_error=1:exitcode=86:print_stacktrace=1"
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
 		-addext subjectAltName=IP:127.0.0.1 \
 		-keyout "$BATS_FILE_TMPDIR/key.pem" -out "$BATS_FILE_TMPDIR/cert.pem" \
 		2>/dev/null
 	start_daemon srv /usr/bin/python3 "$DATA/server.py" \
 		--cert "$BATS_FILE_TMPDIR/cert.pem" --key "$BATS_FILE_TMPDIR/key.pem"
+}
+
+teardown() {
+	local f
+	for f in "$BATS_FILE_TMPDIR"/san.*; do
+		[ -e "$f" ] || continue
+		cat "$f"
+		rm -f "$f"
+		return 1
+	done
 }
 
 teardown_file() {
