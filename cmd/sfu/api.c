@@ -37,18 +37,6 @@
 #define SFU_VERSION "0.0.0"
 #endif
 
-enum route {
-	R_NONE = 0,
-	R_VERSION,
-	R_SYSTEM,
-	R_METRICS,
-	R_REGISTER,
-	R_UNREGISTER,
-	R_LOGIN,
-	R_SESSIONS,
-	R_SESSION,
-	R_WS,
-};
 
 struct sfu_api {
 	struct sfu *sfu;
@@ -64,7 +52,7 @@ struct api_req {
 	struct sfu_api *api;
 	struct http_conn *conn;
 	struct http_msg *msg;
-	enum route route;
+	enum api_route route;
 	char *call_id;
 	char *session_id;
 	char *client_id;        /**< from the JSON body      */
@@ -239,120 +227,6 @@ static void reply_error(struct http_conn *conn, uint16_t code,
 static void not_found(struct http_conn *conn)
 {
 	reply_text(conn, 404, "404 page not found");
-}
-
-
-/* Routes */
-
-static int pl_dup_decoded(char **dstp, const struct pl *pl)
-{
-	char *d;
-	size_t o = 0;
-
-	d = mem_alloc(pl->l + 1, NULL);
-	if (!d)
-		return ENOMEM;
-
-	for (size_t i = 0; i < pl->l; i++) {
-		char c = pl->p[i];
-
-		if (c == '%' && i + 2 < pl->l &&
-		    isxdigit((unsigned char)pl->p[i + 1]) &&
-		    isxdigit((unsigned char)pl->p[i + 2])) {
-			char hex[3] = {pl->p[i + 1], pl->p[i + 2], 0};
-			c = (char)strtol(hex, NULL, 16);
-			i += 2;
-		}
-		else if (c == '%') {
-			mem_deref(d);
-			return EBADMSG;
-		}
-		d[o++] = c;
-	}
-	d[o] = '\0';
-
-	if (strlen(d) != o) {
-		mem_deref(d);
-		return EBADMSG;
-	}
-
-	*dstp = d;
-
-	return 0;
-}
-
-
-/** /calls/{callID}/sessions[/{sessionID}], segments non-empty */
-static enum route match_calls(const struct pl *path, struct pl *call,
-			      struct pl *sess)
-{
-	struct pl rest, seg[4];
-	size_t n = 0;
-
-	if (path->l < 7 || memcmp(path->p, "/calls/", 7))
-		return R_NONE;
-
-	rest.p = path->p + 7;
-	rest.l = path->l - 7;
-
-	while (n < 4) {
-		const char *slash = memchr(rest.p, '/', rest.l);
-
-		seg[n].p = rest.p;
-		seg[n].l = slash ? (size_t)(slash - rest.p) : rest.l;
-		if (!seg[n].l)
-			return R_NONE;
-		n++;
-		if (!slash)
-			break;
-		rest.l -= (size_t)(slash + 1 - rest.p);
-		rest.p = slash + 1;
-		if (n == 3)
-			return R_NONE;   /* something after sessionID */
-	}
-
-	if (n < 2 || pl_strcmp(&seg[1], "sessions"))
-		return R_NONE;
-
-	*call = seg[0];
-	if (n == 2)
-		return R_SESSIONS;
-
-	*sess = seg[2];
-
-	return R_SESSION;
-}
-
-
-static enum route match(const struct http_msg *msg, struct pl *call,
-			struct pl *sess)
-{
-	static const struct {
-		const char *path;
-		const char *met;
-		enum route r;
-	} tab[] = {
-		{"/version",    "GET",  R_VERSION},
-		{"/system",     "GET",  R_SYSTEM},
-		{"/metrics",    "GET",  R_METRICS},
-		{"/register",   "POST", R_REGISTER},
-		{"/unregister", "POST", R_UNREGISTER},
-		{"/login",      "POST", R_LOGIN},
-		{"/ws",         "GET",  R_WS},
-	};
-	enum route r;
-
-	for (size_t i = 0; i < ARRAY_SIZE(tab); i++) {
-		if (pl_strcmp(&msg->path, tab[i].path))
-			continue;
-		return pl_strcmp(&msg->met, tab[i].met) ? R_NONE : tab[i].r;
-	}
-
-	r = match_calls(&msg->path, call, sess);
-	if (r != R_NONE && pl_strcmp(&msg->met, "GET"))
-		return R_NONE;
-
-	return r;
 }
 
 
@@ -809,7 +683,7 @@ static void auth_done(int err, const struct auth_result *res, void *arg)
 
 static int req_alloc(struct api_req **reqp, struct sfu_api *api,
 		     struct http_conn *conn, const struct http_msg *msg,
-		     enum route route, const struct pl *call,
+		     enum api_route route, const struct pl *call,
 		     const struct pl *sess)
 {
 	const struct http_hdr *h;
@@ -827,9 +701,9 @@ static int req_alloc(struct api_req **reqp, struct sfu_api *api,
 	req->route = route;
 
 	if (call && call->p)
-		err = pl_dup_decoded(&req->call_id, call);
+		err = api_path_decode(&req->call_id, call);
 	if (!err && sess && sess->p)
-		err = pl_dup_decoded(&req->session_id, sess);
+		err = api_path_decode(&req->session_id, sess);
 	if (err)
 		goto out;
 
@@ -853,7 +727,7 @@ static void http_handler(struct http_conn *conn, const struct http_msg *msg,
 	struct sfu *sfu = api->sfu;
 	struct pl call = PL_INIT, sess = PL_INIT;
 	struct api_req *req = NULL;
-	enum route route;
+	enum api_route route;
 	int err;
 
 	log_debug("%J: %r %r", http_conn_peer(conn), &msg->met, &msg->path);
@@ -867,7 +741,7 @@ static void http_handler(struct http_conn *conn, const struct http_msg *msg,
 		return;
 	}
 
-	route = match(msg, &call, &sess);
+	route = api_route_match(&msg->met, &msg->path, &call, &sess);
 
 	switch (route) {
 
@@ -905,7 +779,8 @@ static void http_handler(struct http_conn *conn, const struct http_msg *msg,
 
 	err = req_alloc(&req, api, conn, msg, route, &call, &sess);
 	if (err == EBADMSG) {
-		not_found(conn);
+		/* Go refuses a bad escape before routing */
+		reply_text(conn, 400, "400 Bad Request");
 		return;
 	}
 	if (err) {

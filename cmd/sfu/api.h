@@ -19,9 +19,23 @@
 
 #include <stddef.h>
 
+struct pl;
 struct sa;
 struct sfu;
 struct sfu_api;
+
+enum api_route {
+	R_NONE = 0,     /**< 404 page not found */
+	R_VERSION,
+	R_SYSTEM,
+	R_METRICS,
+	R_REGISTER,
+	R_UNREGISTER,
+	R_LOGIN,
+	R_SESSIONS,     /**< call set            */
+	R_SESSION,      /**< call and sess set   */
+	R_WS,
+};
 
 /** Largest request body we read; larger ones get 413. (libre's HTTP
  *  server closes a connection whose buffered request passes 512 KiB
@@ -33,6 +47,12 @@ int  api_alloc(struct sfu_api **apip, struct sfu *sfu, char *errbuf,
 	       size_t errsz);
 /** The bound address (port 0 resolved) */
 int  api_local(const struct sfu_api *api, struct sa *local);
+/** The route of a request line; call/sess point into path (route.c) */
+enum api_route api_route_match(const struct pl *met, const struct pl *path,
+			       struct pl *call, struct pl *sess);
+/** A path segment percent-decoded into a new string (mem_deref it).
+ *  @return 0, ENOMEM, or EBADMSG (bad escape, or an escaped NUL) */
+int  api_path_decode(char **dstp, const struct pl *pl);
 /** Requests waiting on the auth pool */
 unsigned api_pending(const struct sfu_api *api);
 

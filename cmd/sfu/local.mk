@@ -12,7 +12,7 @@ SFU_LIBS = $(CALLS_LIBS) $(SQLITE_LIBS) $(CRYPT_LIBS) $(MSGPACK_LIBS) \
 	$(JQ_LIBS) $(AX_PTHREAD_LIBS)
 # The API side: everything but main.c, shared with the unit tests
 SFU_API_SOURCES = cmd/sfu/sfu.h \
-	cmd/sfu/api.c cmd/sfu/api.h \
+	cmd/sfu/api.c cmd/sfu/api.h cmd/sfu/route.c \
 	cmd/sfu/auth.c cmd/sfu/auth.h \
 	cmd/sfu/authhdr.c \
 	cmd/sfu/store.c cmd/sfu/store.h \

@@ -312,6 +312,11 @@ wait_exit() {  # wait_exit PID: its exit status, waiting 30 s at most
 	[ "$code" = 404 ]
 	req GET /calls/other/sessions -u "c1:$KEY1"
 	text_is 404 "failed to get session configs: call not found"
+	# path segments are percent-decoded, as Go's PathValue
+	req GET /calls/call%31/sessions/sess%31 -u "c1:$KEY1"
+	[ "$code" = 200 ]
+	req GET /calls/call%zz/sessions -u "c1:$KEY1"
+	[ "$code" = 400 ]
 	touch "$BATS_TEST_TMPDIR/leave"
 	wait "$hold"
 	grep -qx "close sess1" "$out"

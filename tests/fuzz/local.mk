@@ -95,3 +95,20 @@ tests_fuzz_fuzz_prom_SOURCES = tests/fuzz/fuzz_prom.c
 tests_fuzz_fuzz_prom_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_prom_LDADD = $(CALLS_LIBS)
 endif
+
+# calls-sfu: the request line's method and path (routes, {callID} decoding)
+check_PROGRAMS += tests/fuzz/replay-apiroute
+TESTS += tests/fuzz/replay-apiroute
+tests_fuzz_replay_apiroute_SOURCES = tests/fuzz/fuzz_apiroute.c \
+	tests/fuzz/replay.c cmd/sfu/route.c
+tests_fuzz_replay_apiroute_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu \
+	-DCORPUS_DIR='"$(FUZZ_CORPUS)/apiroute"'
+tests_fuzz_replay_apiroute_LDADD = $(CALLS_LIBS)
+
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-apiroute
+tests_fuzz_fuzz_apiroute_SOURCES = tests/fuzz/fuzz_apiroute.c cmd/sfu/route.c
+tests_fuzz_fuzz_apiroute_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu
+tests_fuzz_fuzz_apiroute_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_apiroute_LDADD = $(CALLS_LIBS)
+endif
