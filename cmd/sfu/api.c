@@ -819,15 +819,19 @@ static void destructor(void *arg)
 
 
 /** https_listen wants the certificate and key in one PEM file: when
- *  they are two, join them in a private temporary file */
+ *  they are two, join them in a private temporary file (mode 0600) */
 static int listen_tls(struct sfu_api *api, const struct sa *laddr,
 		      const struct sfu_config *cfg, char *errbuf,
 		      size_t errsz)
 {
 	const char *cert = cfg->http.tls_cert_file;
 	const char *key = cfg->http.tls_cert_key;
-	char tmp[] = "/tmp/calls-sfu-tls-XXXXXX";
+	char tmp[4096];
 	int err, fd = -1;
+
+	/* in the store's 0700 directory, unlinked once loaded */
+	re_snprintf(tmp, sizeof(tmp), "%s/.tls-XXXXXX",
+		    cfg->store.data_source);
 
 	if (!cert || !cert[0] || !key || !key[0]) {
 		re_snprintf(errbuf, errsz, "api.http.tls: cert_file and "

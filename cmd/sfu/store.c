@@ -78,6 +78,13 @@ static int make_dir(const char *dir, char *errbuf, size_t errsz)
 		return ENOTDIR;
 	}
 
+	/* someone else's directory (e.g. planted in /tmp) is not ours */
+	if (sb.st_uid != geteuid()) {
+		re_snprintf(errbuf, errsz, "store.data_source: %s: owned by "
+			    "uid %u, not by us", path, (unsigned)sb.st_uid);
+		return EPERM;
+	}
+
 	if (sb.st_mode & 077) {
 		char mode[8];
 

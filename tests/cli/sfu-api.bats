@@ -680,6 +680,15 @@ PY
 		--data-source /dev/null/x
 	[ "$status" -eq 4 ]
 	[[ $output == *store* ]]
+	# a data directory someone else owns is refused (needs root to set up)
+	if [ "$(id -u)" = 0 ]; then
+		mkdir -m 0700 "$BATS_TEST_TMPDIR/theirs"
+		chown nobody "$BATS_TEST_TMPDIR/theirs"
+		run env RTCD_LOGGER_ENABLEFILE=false calls-sfu --api-listen 127.0.0.1:0 \
+			--data-source "$BATS_TEST_TMPDIR/theirs"
+		[ "$status" -eq 4 ]
+		[[ $output == *"owned by uid"* ]]
+	fi
 }
 
 @test "HTTPS with a certificate and a key from two files" {
