@@ -94,6 +94,19 @@ static enum srv_result reply_error(const struct srv_conf *conf,
 }
 
 
+/* A PADDING attribute of n zero bytes, when it fits with room left for
+ * SOFTWARE, integrity and FINGERPRINT; otherwise none */
+static void pad_response(struct calls_stun_enc *e, size_t n)
+{
+	static const uint8_t zero[CALLS_STUN_MAX_LEN];
+
+	if (n > sizeof(zero) || e->len + 4 + n + 160 > e->size)
+		return;
+
+	calls_stun_enc_attr(e, CALLS_STUN_ATTR_PADDING, zero, n);
+}
+
+
 /* Short-term credentials (RFC 8489 section 9.1.3). The request needs
  * USERNAME and MESSAGE-INTEGRITY(-SHA256); missing or wrong both get 401
  * so that a client learns credentials are required. */
@@ -137,10 +150,13 @@ enum srv_result srv_handle(const struct srv_conf *conf, const uint8_t *req,
 	struct calls_stun_msg msg;
 	struct calls_stun_enc e;
 	struct auth auth = {false, false, false};
-	uint32_t change;
+	const uint8_t *pad;
+	size_t padlen;
+	uint32_t change, port;
 
 	rep->len = 0;
 	rep->code = 0;
+	rep->port = 0;
 	rep->k = w->k;
 
 	if (calls_stun_decode(&msg, req, len))
@@ -172,6 +188,10 @@ enum srv_result srv_handle(const struct srv_conf *conf, const uint8_t *req,
 	if (change & CALLS_STUN_CHANGE_PORT)
 		rep->k ^= 1;
 
+	/* RFC 5780 section 7.5: answer to another port of the client */
+	if (!calls_stun_u32_get(&msg, CALLS_STUN_ATTR_RESPONSE_PORT, &port))
+		rep->port = (uint16_t)(port >> 16);
+
 	reply_begin(&e, rep, &msg, CALLS_STUN_CLASS_SUCCESS);
 
 	if (msg.cookie) {
@@ -197,6 +217,12 @@ enum srv_result srv_handle(const struct srv_conf *conf, const uint8_t *req,
 					    &w->combo[w->k ^ 3]);
 		}
 	}
+
+	/* RFC 5780 section 7.6: PADDING of the request's length (only
+	 * over UDP: the caller's buffer decides) */
+	if (!calls_stun_attr_get(&msg, CALLS_STUN_ATTR_PADDING, &pad,
+				 &padlen) && padlen)
+		pad_response(&e, padlen);
 
 	return reply_end(&e, conf, &msg, &auth, rep, SRV_SUCCESS);
 }

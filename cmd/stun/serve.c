@@ -34,7 +34,7 @@
 enum {
 	BATCH = 32,             /* datagrams per recvmmsg()            */
 	ROUNDS = 16,            /* batches per wake-up                 */
-	TX_SIZE = 512,          /* our responses are < 200 bytes       */
+	TX_SIZE = CALLS_STUN_MAX_LEN,  /* room for RFC 5780 PADDING   */
 	TCP_MAX_CONNS = 512,
 	TCP_IDLE_MS = 30000,
 	TCP_TXQ_MAX = 65536,
@@ -98,6 +98,7 @@ struct server {
 	struct sockaddr_storage rname[BATCH];
 	uint8_t rbuf[BATCH][CALLS_STUN_MAX_LEN];
 	struct mmsghdr smsg[BATCH];
+	struct sockaddr_storage sname[BATCH];
 	struct iovec siov[BATCH];
 	uint8_t sbuf[BATCH][TX_SIZE];
 };
@@ -243,12 +244,21 @@ static void udp_read_handler(int flags, void *arg)
 			if (!rep.len)
 				continue;
 
+			memcpy(&srv->sname[ns], h->msg_name, h->msg_namelen);
+			if (rep.port) {
+				/* RESPONSE-PORT: same IP, that port */
+				sa_set_port(&src, rep.port);
+				memcpy(&srv->sname[ns], &src.u, src.len);
+			}
+
 			if (rep.k != s->k) {
 				/* CHANGE-REQUEST: from a sibling socket */
 				struct sock *o = s->grp->u[rep.k];
 
 				if (!o || sendto(o->fd, rep.buf, rep.len,
-						 MSG_DONTWAIT, h->msg_name,
+						 MSG_DONTWAIT,
+						 (struct sockaddr *)
+						 &srv->sname[ns],
 						 h->msg_namelen) < 0)
 					++srv->send_failed[T_UDP];
 				continue;
@@ -256,7 +266,7 @@ static void udp_read_handler(int flags, void *arg)
 
 			srv->siov[ns].iov_base = rep.buf;
 			srv->siov[ns].iov_len = rep.len;
-			srv->smsg[ns].msg_hdr.msg_name = h->msg_name;
+			srv->smsg[ns].msg_hdr.msg_name = &srv->sname[ns];
 			srv->smsg[ns].msg_hdr.msg_namelen = h->msg_namelen;
 			++ns;
 		}

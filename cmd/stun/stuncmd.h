@@ -47,6 +47,7 @@ struct srv_reply {
 	size_t size;
 	size_t len;                /**< response length; 0: send nothing */
 	unsigned k;                /**< combo index to answer from       */
+	uint16_t port;             /**< RESPONSE-PORT, 0: the source port */
 	uint16_t code;             /**< error code sent, 0 for success   */
 };
 
