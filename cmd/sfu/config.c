@@ -487,58 +487,54 @@ static int set_toml(struct sfu_config *cfg, const struct key *k,
 		    const char *file, const struct toml_val *v,
 		    char *errbuf, size_t errsz)
 {
-	char where[256];
-	const char *s;
+	const enum toml_type t = toml_type(v);
+	const char *what = NULL, *s;
+	char where[256], num[24];
 	size_t len;
 
 	re_snprintf(where, sizeof(where), "%s:%u: ", file, toml_line(v));
 
 	switch (k->type) {
 
-	case KT_STR:
-		if (toml_type(v) != TOML_STRING)
-			return cfg_toml_err(errbuf, errsz, file, v, k->name,
-					"expected a string");
-		if (cfg_toml_string(v, &s, &len))
-			return cfg_toml_err(errbuf, errsz, file, v, k->name,
-					"contains a NUL character");
-		return cfg_str_set(field(cfg, k), s, len);
-
 	case KT_PORTOVR:
-		if (toml_type(v) == TOML_INT) {
-			char num[24];
-
+		if (t == TOML_INT) {
 			re_snprintf(num, sizeof(num), "%lld",
 				    (long long)toml_int(v));
 			return cfg_str_set(field(cfg, k), num, strlen(num));
 		}
-		if (toml_type(v) != TOML_STRING)
-			return cfg_toml_err(errbuf, errsz, file, v, k->name,
-					"expected an integer or a string");
-		if (cfg_toml_string(v, &s, &len))
-			return cfg_toml_err(errbuf, errsz, file, v, k->name,
-					"contains a NUL character");
-		return cfg_str_set(field(cfg, k), s, len);
+		/* fall through */
+	case KT_STR:
+		if (t != TOML_STRING)
+			what = k->type == KT_STR ? "expected a string" :
+				"expected an integer or a string";
+		else if (cfg_toml_string(v, &s, &len))
+			what = "contains a NUL character";
+		else
+			return cfg_str_set(field(cfg, k), s, len);
+		break;
 
 	case KT_BOOL:
-		if (toml_type(v) != TOML_BOOL)
-			return cfg_toml_err(errbuf, errsz, file, v, k->name,
-					"expected a boolean");
+		if (t != TOML_BOOL) {
+			what = "expected a boolean";
+			break;
+		}
 		*(bool *)field(cfg, k) = toml_bool(v);
 		return 0;
 
 	case KT_U16:
 	case KT_U32:
-		if (toml_type(v) != TOML_INT)
-			return cfg_toml_err(errbuf, errsz, file, v, k->name,
-					"expected an integer");
+		if (t != TOML_INT) {
+			what = "expected an integer";
+			break;
+		}
 		return int_store(cfg, k, toml_int(v), errbuf, errsz, where);
 
 	case KT_ICESERVERS:
 		return cfg_servers_from_toml(cfg, file, v, errbuf, errsz);
 	}
 
-	return EINVAL;
+	return cfg_toml_err(errbuf, errsz, file, v, k->name,
+			    what ? what : "invalid value");
 }
 
 
@@ -568,8 +564,8 @@ static int apply_table(struct sfu_config *cfg, const char *file,
 
 		if (table_known(path)) {
 			if (toml_type(v) != TOML_TABLE)
-				return cfg_toml_err(errbuf, errsz, file, v, path,
-						"expected a table");
+				return cfg_toml_err(errbuf, errsz, file, v,
+						    path, "expected a table");
 			err = apply_table(cfg, file, v, path, errbuf, errsz);
 			if (err)
 				return err;

@@ -163,25 +163,87 @@ static int jr_hex4(struct jr *r, uint32_t *vp)
 
 static int mb_utf8(struct mbuf *mb, uint32_t cp)
 {
-	if (cp < 0x80)
-		return mbuf_write_u8(mb, (uint8_t)cp);
-	if (cp < 0x800)
-		return mbuf_write_u8(mb, (uint8_t)(0xc0 | (cp >> 6))) |
-			mbuf_write_u8(mb, (uint8_t)(0x80 | (cp & 0x3f)));
-	if (cp < 0x10000)
-		return mbuf_write_u8(mb, (uint8_t)(0xe0 | (cp >> 12))) |
-			mbuf_write_u8(mb, (uint8_t)(0x80 | ((cp >> 6) & 0x3f))) |
-			mbuf_write_u8(mb, (uint8_t)(0x80 | (cp & 0x3f)));
+	uint8_t u[4];
+	size_t n;
 
-	return mbuf_write_u8(mb, (uint8_t)(0xf0 | (cp >> 18))) |
-		mbuf_write_u8(mb, (uint8_t)(0x80 | ((cp >> 12) & 0x3f))) |
-		mbuf_write_u8(mb, (uint8_t)(0x80 | ((cp >> 6) & 0x3f))) |
-		mbuf_write_u8(mb, (uint8_t)(0x80 | (cp & 0x3f)));
+	if (cp < 0x80) {
+		u[0] = (uint8_t)cp;
+		n = 1;
+	}
+	else if (cp < 0x800) {
+		u[0] = (uint8_t)(0xc0 | (cp >> 6));
+		n = 2;
+	}
+	else if (cp < 0x10000) {
+		u[0] = (uint8_t)(0xe0 | (cp >> 12));
+		n = 3;
+	}
+	else {
+		u[0] = (uint8_t)(0xf0 | (cp >> 18));
+		n = 4;
+	}
+
+	/* continuation bytes, last first */
+	for (size_t i = n - 1; i > 0; i--) {
+		u[i] = (uint8_t)(0x80 | (cp & 0x3f));
+		cp >>= 6;
+	}
+
+	return mbuf_write_mem(mb, u, n);
 }
 
 
-/* A string; its text goes to *strp (mem) unless strp is NULL. Lone
- * surrogates become U+FFFD, as Go does. */
+/* After a backslash: one escape; \u pairs of surrogates join, lone
+ * surrogates become U+FFFD, as Go does; \u0000 is refused (C strings) */
+static int jr_escape(struct jr *r, struct mbuf *mb)
+{
+	uint32_t cp, lo;
+	char c;
+	int err;
+
+	if (r->p >= r->end)
+		return EBADMSG;
+	c = *r->p++;
+
+	switch (c) {
+
+	case '"':  return mbuf_write_u8(mb, '"');
+	case '\\': return mbuf_write_u8(mb, '\\');
+	case '/':  return mbuf_write_u8(mb, '/');
+	case 'b':  return mbuf_write_u8(mb, '\b');
+	case 'f':  return mbuf_write_u8(mb, '\f');
+	case 'n':  return mbuf_write_u8(mb, '\n');
+	case 'r':  return mbuf_write_u8(mb, '\r');
+	case 't':  return mbuf_write_u8(mb, '\t');
+	case 'u':  break;
+	default:   return EBADMSG;
+	}
+
+	err = jr_hex4(r, &cp);
+	if (err)
+		return err;
+
+	if (cp >= 0xd800 && cp < 0xdc00 && r->end - r->p >= 6 &&
+	    r->p[0] == '\\' && r->p[1] == 'u') {
+		const char *save = r->p;
+
+		r->p += 2;
+		if (!jr_hex4(r, &lo) && lo >= 0xdc00 && lo < 0xe000)
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+		else
+			r->p = save;
+	}
+
+	if (cp == 0)
+		return EBADMSG;
+	if (cp >= 0xd800 && cp < 0xe000)
+		cp = 0xfffd;
+
+	return mb_utf8(mb, cp);
+}
+
+
+/* A string; its text goes to *strp (mem) unless strp is NULL */
 static int jr_string(struct jr *r, char **strp)
 {
 	struct mbuf *mb;
@@ -197,82 +259,31 @@ static int jr_string(struct jr *r, char **strp)
 		return ENOMEM;
 
 	for (;;) {
-		uint32_t cp, lo;
 		char c;
 
 		if (r->p >= r->end) {
 			err = EBADMSG;
-			goto out;
+			break;
 		}
 		c = *r->p++;
 
 		if (c == '"')
 			break;
-		if ((unsigned char)c < 0x20 || c == '\0') {
+		if ((unsigned char)c < 0x20)
 			err = EBADMSG;
-			goto out;
-		}
-		if (c != '\\') {
+		else if (c == '\\')
+			err = jr_escape(r, mb);
+		else
 			err = mbuf_write_u8(mb, (uint8_t)c);
-			if (err)
-				goto out;
-			continue;
-		}
-
-		if (r->p >= r->end) {
-			err = EBADMSG;
-			goto out;
-		}
-		c = *r->p++;
-		switch (c) {
-
-		case '"':  err = mbuf_write_u8(mb, '"');  break;
-		case '\\': err = mbuf_write_u8(mb, '\\'); break;
-		case '/':  err = mbuf_write_u8(mb, '/');  break;
-		case 'b':  err = mbuf_write_u8(mb, '\b'); break;
-		case 'f':  err = mbuf_write_u8(mb, '\f'); break;
-		case 'n':  err = mbuf_write_u8(mb, '\n'); break;
-		case 'r':  err = mbuf_write_u8(mb, '\r'); break;
-		case 't':  err = mbuf_write_u8(mb, '\t'); break;
-		case 'u':
-			err = jr_hex4(r, &cp);
-			if (err)
-				goto out;
-			if (cp >= 0xd800 && cp < 0xdc00 &&
-			    r->end - r->p >= 6 && r->p[0] == '\\' &&
-			    r->p[1] == 'u') {
-				const char *save = r->p;
-
-				r->p += 2;
-				if (!jr_hex4(r, &lo) && lo >= 0xdc00 &&
-				    lo < 0xe000)
-					cp = 0x10000 + ((cp - 0xd800) << 10) +
-						(lo - 0xdc00);
-				else
-					r->p = save;
-			}
-			if (cp == 0) {
-				err = EBADMSG;   /* no NULs in C strings */
-				goto out;
-			}
-			if (cp >= 0xd800 && cp < 0xe000)
-				cp = 0xfffd;
-			err = mb_utf8(mb, cp);
-			break;
-		default:
-			err = EBADMSG;
-			break;
-		}
 		if (err)
-			goto out;
+			break;
 	}
 
-	if (strp) {
+	if (!err && strp) {
 		mb->pos = 0;
 		err = mbuf_strdup(mb, strp, mb->end);
 	}
 
- out:
 	mem_deref(mb);
 	return err;
 }
@@ -566,98 +577,120 @@ int cfg_toml_string(const struct toml_val *v, const char **sp,
 }
 
 
+/* A TOML array of URL strings; EBADMSG with *badp at a non-string */
+static int urls_from_toml(struct sfu_ice_server *srv,
+			  const struct toml_val *arr,
+			  const struct toml_val **badp)
+{
+	const char *s;
+	size_t u, len;
+	int err;
+
+	if (toml_type(arr) != TOML_ARRAY) {
+		*badp = arr;
+		return EBADMSG;
+	}
+
+	for (u = 0; u < toml_count(arr); u++) {
+		if (cfg_toml_string(toml_at(arr, u), &s, &len)) {
+			*badp = toml_at(arr, u);
+			return EBADMSG;
+		}
+		err = server_add_url(srv, s, len);
+		if (err)
+			return err;
+	}
+
+	return 0;
+}
+
+
+/* {urls = [...], username = "...", credential = "..."}; other keys are
+ * ignored with a warning. EBADMSG with *badp at a wrong type. */
+static int server_from_toml(struct sfu_ice_server *srv, const char *file,
+			    size_t idx, const struct toml_val *tbl,
+			    const struct toml_val **badp)
+{
+	const char *s;
+	size_t j, len;
+	int err;
+
+	for (j = 0; j < toml_count(tbl); j++) {
+		const struct toml_val *m = toml_at(tbl, j);
+		const char *k = toml_key(m);
+		char **dst;
+
+		if (!strcmp(k, "urls")) {
+			err = urls_from_toml(srv, m, badp);
+			if (err)
+				return err;
+			continue;
+		}
+
+		if (!strcmp(k, "username")) {
+			dst = &srv->username;
+		}
+		else if (!strcmp(k, "credential")) {
+			dst = &srv->credential;
+		}
+		else {
+			log_warn("%s:%u: unknown key rtc.ice_servers[%zu].%s,"
+				 " ignored", file, toml_line(m), idx, k);
+			continue;
+		}
+
+		if (cfg_toml_string(m, &s, &len)) {
+			*badp = m;
+			return EBADMSG;
+		}
+		err = cfg_str_set(dst, s, len);
+		if (err)
+			return err;
+	}
+
+	return 0;
+}
+
+
 /* From TOML: an array of URL strings or {urls, username, credential} */
 int cfg_servers_from_toml(struct sfu_config *cfg, const char *file,
-			     const struct toml_val *arr, char *errbuf,
-			     size_t errsz)
+			  const struct toml_val *arr, char *errbuf,
+			  size_t errsz)
 {
 	static const char *const what =
 		"expected an array of URL strings or "
 		"{urls = [...], username = \"...\", credential = \"...\"}";
+	const struct toml_val *bad = arr;
 	struct sfu_ice_server *v = NULL;
-	size_t n = 0, i, j;
+	size_t n = 0, i, len;
+	const char *s;
 	int err = 0;
 
-	if (toml_type(arr) != TOML_ARRAY)
-		return cfg_toml_err(errbuf, errsz, file, arr, "rtc.ice_servers",
-				what);
+	if (toml_type(arr) != TOML_ARRAY) {
+		err = EBADMSG;
+		goto out;
+	}
 
-	for (i = 0; i < toml_count(arr); i++) {
+	for (i = 0; i < toml_count(arr) && !err; i++) {
 		const struct toml_val *e = toml_at(arr, i);
 		struct sfu_ice_server *srv = server_new(&v, &n);
-		const char *s;
-		size_t len;
 
 		if (!srv) {
 			err = ENOMEM;
-			goto out;
 		}
-
-		if (toml_type(e) == TOML_STRING) {
-			if (cfg_toml_string(e, &s, &len))
-				goto bad;
+		else if (toml_type(e) == TOML_TABLE) {
+			err = server_from_toml(srv, file, i, e, &bad);
+		}
+		else if (!cfg_toml_string(e, &s, &len)) {
 			err = server_add_url(srv, s, len);
-			if (err)
-				goto out;
-			continue;
 		}
-		if (toml_type(e) != TOML_TABLE)
-			goto bad;
-
-		for (j = 0; j < toml_count(e); j++) {
-			const struct toml_val *m = toml_at(e, j);
-			const char *k = toml_key(m);
-			char **dst = NULL;
-
-			if (!strcmp(k, "urls")) {
-				size_t u;
-
-				if (toml_type(m) != TOML_ARRAY) {
-					e = m;
-					goto bad;
-				}
-				for (u = 0; u < toml_count(m); u++) {
-					const struct toml_val *uv;
-
-					uv = toml_at(m, u);
-					if (cfg_toml_string(uv, &s, &len)) {
-						e = uv;
-						goto bad;
-					}
-					err = server_add_url(srv, s, len);
-					if (err)
-						goto out;
-				}
-				continue;
-			}
-			if (!strcmp(k, "username")) {
-				dst = &srv->username;
-			}
-			else if (!strcmp(k, "credential")) {
-				dst = &srv->credential;
-			}
-			else {
-				log_warn("%s:%u: unknown key "
-					 "rtc.ice_servers[%zu].%s, ignored",
-					 file, toml_line(m), i, k);
-				continue;
-			}
-
-			if (cfg_toml_string(m, &s, &len)) {
-				e = m;
-				goto bad;
-			}
-			err = cfg_str_set(dst, s, len);
-			if (err)
-				goto out;
+		else {
+			bad = e;
+			err = EBADMSG;
 		}
-		continue;
-
-	bad:
-		err = cfg_toml_err(errbuf, errsz, file, e, "rtc.ice_servers",
-			       what);
-		goto out;
 	}
+	if (err)
+		goto out;
 
 	servers_install(cfg, v, n);
 	v = NULL;
@@ -665,6 +698,10 @@ int cfg_servers_from_toml(struct sfu_config *cfg, const char *file,
  out:
 	if (v)
 		servers_free(v, n);
+	if (err == EBADMSG)
+		err = cfg_toml_err(errbuf, errsz, file, bad,
+				   "rtc.ice_servers", what);
+
 	return err;
 }
 

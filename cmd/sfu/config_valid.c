@@ -12,6 +12,20 @@
 #include "config.h"
 #include "config_int.h"
 
+enum { PORT_MIN = CFG_PORT_MIN, PORT_MAX = CFG_PORT_MAX };
+
+
+static int verr(char *errbuf, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	re_vsnprintf(errbuf, errsz, fmt, ap);
+	va_end(ap);
+
+	return EINVAL;
+}
+
 
 static bool ip_valid(const char *s, size_t len)
 {
@@ -27,7 +41,7 @@ static bool ip_valid(const char *s, size_t len)
 
 static bool port_valid(int64_t p)
 {
-	return p >= CFG_PORT_MIN && p <= CFG_PORT_MAX;
+	return p >= PORT_MIN && p <= PORT_MAX;
 }
 
 
@@ -145,26 +159,26 @@ static int validate_port_override(const char *s, char *errbuf, size_t errsz)
 	if (!strchr(s, '/')) {
 		for (i = 0; s[i]; i++) {
 			if (s[i] < '0' || s[i] > '9' || i > 8)
-				return cfg_errf(errbuf, errsz, "%s: '%s' is "
+				return verr(errbuf, errsz, "%s: '%s' is "
 					    "neither a port nor a list of "
 					    "ip/port", key, s);
 		}
 		if (!port_valid(strtoll(s, NULL, 10)))
-			return cfg_errf(errbuf, errsz, "%s: port %s is not in "
-				    "[%d, %d]", key, s, CFG_PORT_MIN, CFG_PORT_MAX);
+			return verr(errbuf, errsz, "%s: port %s is not in "
+				    "[%d, %d]", key, s, PORT_MIN, PORT_MAX);
 		return 0;
 	}
 
 	memset(&pm, 0, sizeof(pm));
 	err = split_each(s, portmap_item, &pm);
 	if (err == EEXIST)
-		return cfg_errf(errbuf, errsz, "%s: duplicate address or port in "
+		return verr(errbuf, errsz, "%s: duplicate address or port in "
 			    "'%s'", key, s);
 	if (err == ERANGE)
-		return cfg_errf(errbuf, errsz, "%s: a port in '%s' is not in "
-			    "[%d, %d]", key, s, CFG_PORT_MIN, CFG_PORT_MAX);
+		return verr(errbuf, errsz, "%s: a port in '%s' is not in "
+			    "[%d, %d]", key, s, PORT_MIN, PORT_MAX);
 	if (err)
-		return cfg_errf(errbuf, errsz, "%s: expected a port or a list of "
+		return verr(errbuf, errsz, "%s: expected a port or a list of "
 			    "ip/port, got '%s'", key, s);
 
 	return 0;
@@ -199,7 +213,7 @@ static int validate_ice_servers(const struct sfu_config *cfg,
 		const struct sfu_ice_server *srv = &cfg->rtc.ice_servers[i];
 
 		if (!srv->urlc)
-			return cfg_errf(errbuf, errsz, "rtc.ice_servers[%zu]: "
+			return verr(errbuf, errsz, "rtc.ice_servers[%zu]: "
 				    "urls must not be empty", i);
 
 		for (j = 0; j < srv->urlc; j++) {
@@ -213,7 +227,7 @@ static int validate_ice_servers(const struct sfu_config *cfg,
 					ok = true;
 			}
 			if (!ok)
-				return cfg_errf(errbuf, errsz,
+				return verr(errbuf, errsz,
 					    "rtc.ice_servers[%zu]: URL '%s' "
 					    "must start with stun:, stuns:, "
 					    "turn: or turns:", i, u);
@@ -250,34 +264,34 @@ static int validate_tls(const struct sfu_config *cfg, char *errbuf,
 	int err;
 
 	if (!*cfg->http.tls_cert_file)
-		return cfg_errf(errbuf, errsz, "api.http.tls.cert_file: required "
+		return verr(errbuf, errsz, "api.http.tls.cert_file: required "
 			    "when TLS is enabled");
 	if (!*cfg->http.tls_cert_key)
-		return cfg_errf(errbuf, errsz, "api.http.tls.cert_key: required "
+		return verr(errbuf, errsz, "api.http.tls.cert_key: required "
 			    "when TLS is enabled");
 
 	err = cfg_read_file(cfg->http.tls_cert_file, &cert, &certlen);
 	if (err) {
-		cfg_errf(errbuf, errsz, "api.http.tls.cert_file: %s: %m",
+		verr(errbuf, errsz, "api.http.tls.cert_file: %s: %m",
 		     cfg->http.tls_cert_file, err);
 		goto out;
 	}
 	err = cfg_read_file(cfg->http.tls_cert_key, &key, &keylen);
 	if (err) {
-		cfg_errf(errbuf, errsz, "api.http.tls.cert_key: %s: %m",
+		verr(errbuf, errsz, "api.http.tls.cert_key: %s: %m",
 		     cfg->http.tls_cert_key, err);
 		goto out;
 	}
 
 	err = tls_alloc(&tls, TLS_METHOD_SSLV23, NULL, NULL);
 	if (err) {
-		cfg_errf(errbuf, errsz, "api.http.tls: %m", err);
+		verr(errbuf, errsz, "api.http.tls: %m", err);
 		goto out;
 	}
 
 	err = tls_set_certificate_pem(tls, cert, certlen, key, keylen);
 	if (err) {
-		cfg_errf(errbuf, errsz, "api.http.tls.cert_file: %s and %s do "
+		verr(errbuf, errsz, "api.http.tls.cert_file: %s and %s do "
 		     "not form a valid PEM certificate and key pair",
 		     cfg->http.tls_cert_file, cfg->http.tls_cert_key);
 		err = EINVAL;
@@ -298,32 +312,32 @@ static int validate_rtc(const struct sfu_config *cfg, char *errbuf,
 	int err;
 
 	if (split_each(cfg->rtc.ice_address_udp, ip_item, NULL))
-		return cfg_errf(errbuf, errsz, "rtc.ice_address_udp: expected a "
+		return verr(errbuf, errsz, "rtc.ice_address_udp: expected a "
 			    "comma-separated list of IP addresses, got '%s'",
 			    cfg->rtc.ice_address_udp);
 	if (split_each(cfg->rtc.ice_address_tcp, ip_item, NULL))
-		return cfg_errf(errbuf, errsz, "rtc.ice_address_tcp: expected a "
+		return verr(errbuf, errsz, "rtc.ice_address_tcp: expected a "
 			    "comma-separated list of IP addresses, got '%s'",
 			    cfg->rtc.ice_address_tcp);
 
 	if (!port_valid(cfg->rtc.ice_port_udp))
-		return cfg_errf(errbuf, errsz, "rtc.ice_port_udp: %u is not in "
-			    "[%d, %d]", cfg->rtc.ice_port_udp, CFG_PORT_MIN,
-			    CFG_PORT_MAX);
+		return verr(errbuf, errsz, "rtc.ice_port_udp: %u is not in "
+			    "[%d, %d]", cfg->rtc.ice_port_udp, PORT_MIN,
+			    PORT_MAX);
 	if (!port_valid(cfg->rtc.ice_port_tcp))
-		return cfg_errf(errbuf, errsz, "rtc.ice_port_tcp: %u is not in "
-			    "[%d, %d]", cfg->rtc.ice_port_tcp, CFG_PORT_MIN,
-			    CFG_PORT_MAX);
+		return verr(errbuf, errsz, "rtc.ice_port_tcp: %u is not in "
+			    "[%d, %d]", cfg->rtc.ice_port_tcp, PORT_MIN,
+			    PORT_MAX);
 
 	if (strchr(cfg->rtc.ice_host_override, '/')) {
 		if (split_each(cfg->rtc.ice_host_override, pair_item, NULL))
-			return cfg_errf(errbuf, errsz, "rtc.ice_host_override: "
+			return verr(errbuf, errsz, "rtc.ice_host_override: "
 				    "expected external/internal IP pairs, "
 				    "got '%s'", cfg->rtc.ice_host_override);
 	}
 	else if (*cfg->rtc.ice_host_override &&
 		 !host_valid(cfg->rtc.ice_host_override)) {
-		return cfg_errf(errbuf, errsz, "rtc.ice_host_override: expected "
+		return verr(errbuf, errsz, "rtc.ice_host_override: expected "
 			    "an IP address or a hostname, got '%s'",
 			    cfg->rtc.ice_host_override);
 	}
@@ -340,17 +354,17 @@ static int validate_rtc(const struct sfu_config *cfg, char *errbuf,
 	if (*cfg->rtc.turn_static_auth_secret &&
 	    (cfg->rtc.turn_credentials_expiration_minutes == 0 ||
 	     cfg->rtc.turn_credentials_expiration_minutes >= 10080))
-		return cfg_errf(errbuf, errsz, "rtc.turn.credentials_expiration_"
+		return verr(errbuf, errsz, "rtc.turn.credentials_expiration_"
 			    "minutes: %u must be more than 0 and less than "
 			    "10080 (one week)",
 			    cfg->rtc.turn_credentials_expiration_minutes);
 
 	if (cfg->rtc.udp_sockets_count == 0)
-		return cfg_errf(errbuf, errsz, "rtc.udp_sockets_count: must be "
+		return verr(errbuf, errsz, "rtc.udp_sockets_count: must be "
 			    "more than 0");
 
 	if (nack != 0 && (nack < 32 || nack > 8192 || (nack & (nack - 1))))
-		return cfg_errf(errbuf, errsz, "rtc.nack_buffer_size: %u must be "
+		return verr(errbuf, errsz, "rtc.nack_buffer_size: %u must be "
 			    "0 (default) or a power of 2 in [32, 8192]",
 			    nack);
 
@@ -367,7 +381,7 @@ int sfu_config_validate(const struct sfu_config *cfg, char *errbuf,
 		return EINVAL;
 
 	if (!*cfg->http.listen_address)
-		return cfg_errf(errbuf, errsz, "api.http.listen_address: must "
+		return verr(errbuf, errsz, "api.http.listen_address: must "
 			    "not be empty");
 
 	if (cfg->http.tls_enable) {
@@ -377,11 +391,11 @@ int sfu_config_validate(const struct sfu_config *cfg, char *errbuf,
 	}
 
 	if (cfg->security.enable_admin && !*cfg->security.admin_secret_key)
-		return cfg_errf(errbuf, errsz, "api.security.admin_secret_key: "
+		return verr(errbuf, errsz, "api.security.admin_secret_key: "
 			    "required when enable_admin is true");
 
 	if (cfg->security.session_cache_expiration_minutes == 0)
-		return cfg_errf(errbuf, errsz, "api.security.session_cache."
+		return verr(errbuf, errsz, "api.security.session_cache."
 			    "expiration_minutes: must be more than 0");
 
 	err = validate_rtc(cfg, errbuf, errsz);
@@ -389,22 +403,22 @@ int sfu_config_validate(const struct sfu_config *cfg, char *errbuf,
 		return err;
 
 	if (!*cfg->store.data_source)
-		return cfg_errf(errbuf, errsz, "store.data_source: must not be "
+		return verr(errbuf, errsz, "store.data_source: must not be "
 			    "empty");
 
 	if (!cfg->logger.enable_console && !cfg->logger.enable_file)
-		return cfg_errf(errbuf, errsz, "logger: at least one of "
+		return verr(errbuf, errsz, "logger: at least one of "
 			    "enable_console and enable_file must be true");
 	if (!level_valid(cfg->logger.console_level))
-		return cfg_errf(errbuf, errsz, "logger.console_level: '%s' is not "
+		return verr(errbuf, errsz, "logger.console_level: '%s' is not "
 			    "one of trace, debug, info, warn, error, fatal, "
 			    "panic", cfg->logger.console_level);
 	if (!level_valid(cfg->logger.file_level))
-		return cfg_errf(errbuf, errsz, "logger.file_level: '%s' is not "
+		return verr(errbuf, errsz, "logger.file_level: '%s' is not "
 			    "one of trace, debug, info, warn, error, fatal, "
 			    "panic", cfg->logger.file_level);
 	if (cfg->logger.enable_file && !*cfg->logger.file_location)
-		return cfg_errf(errbuf, errsz, "logger.file_location: must not be "
+		return verr(errbuf, errsz, "logger.file_location: must not be "
 			    "empty when enable_file is true");
 
 	return 0;

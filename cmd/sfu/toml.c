@@ -159,7 +159,7 @@ static int parse_array(struct parser *ps, struct toml_val **vp)
 		}
 
 		err = tl_err(ps, tl_at_end(ps) ? "unterminated array" :
-			   "expected ',' or ']' in array");
+			     "expected ',' or ']' in array");
 		goto out;
 	}
 
@@ -227,7 +227,7 @@ static int parse_inline_table(struct parser *ps, struct toml_val **vp)
 		}
 
 		err = tl_err(ps, "expected ',' or '}' in inline table "
-			   "(inline tables are on one line)");
+			     "(inline tables are on one line)");
 		goto out;
 	}
 
@@ -311,7 +311,7 @@ static int assign(struct parser *ps, struct toml_val *tbl,
 		}
 		else if (k->type != TOML_TABLE || !k->dotted || k->fixed) {
 			err = tl_err(ps, "key '%s' is already defined",
-				   kp->partv[i]);
+				     kp->partv[i]);
 			goto out;
 		}
 		t = k;

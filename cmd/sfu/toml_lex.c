@@ -82,7 +82,7 @@ int tl_skip_ws_nl(struct parser *ps)
 /* After a key/value or a header: only a comment, then a newline or EOF */
 int tl_end_of_line(struct parser *ps)
 {
-	int err;
+	int err, c;
 
 	tl_skip_ws(ps);
 	err = skip_comment(ps);
@@ -91,8 +91,10 @@ int tl_end_of_line(struct parser *ps)
 	if (tl_at_end(ps) || tl_eat_newline(ps))
 		return 0;
 
+	c = tl_peek(ps);
+
 	return tl_err(ps, "expected a newline after the value, found '%c'",
-		    tl_peek(ps) >= 0x20 && tl_peek(ps) < 0x7f ? tl_peek(ps) : '?');
+		      c >= 0x20 && c < 0x7f ? c : '?');
 }
 
 
@@ -264,111 +266,111 @@ static bool line_continuation(struct parser *ps)
 }
 
 
+/* At a quote: the closing delimiter (*donep), or for a multi-line
+ * string, one or two quotes that belong to its text */
+static int close_quote(struct parser *ps, struct mbuf *mb, char q, bool ml,
+		       bool *donep)
+{
+	size_t run = 0;
+	int err;
+
+	if (!ml) {
+		++ps->p;
+		*donep = true;
+		return 0;
+	}
+
+	while (ps->p + run < ps->end && ps->p[run] == q)
+		++run;
+
+	if (run > 5)
+		return tl_err(ps, "too many quotes closing a multi-line "
+			      "string");
+	if (run >= 3) {
+		*donep = true;
+		run -= 3;   /* up to two quotes just inside the delimiter */
+	}
+
+	err = mbuf_write_mem(mb, (const uint8_t *)ps->p, run);
+	ps->p += run + (*donep ? 3 : 0);
+
+	return err;
+}
+
+
+/* One step of a string's body: a character, an escape, a newline or a
+ * run of quotes */
+static int string_step(struct parser *ps, struct mbuf *mb, char q, bool ml,
+		       bool *donep)
+{
+	const int c = tl_peek(ps);
+
+	if (c < 0)
+		return tl_err(ps, "unterminated string");
+
+	if (c == q)
+		return close_quote(ps, mb, q, ml, donep);
+
+	if (ml && (c == '\n' || tl_looking_at(ps, "\r\n"))) {
+		tl_eat_newline(ps);
+		return mbuf_write_u8(mb, '\n');
+	}
+
+	if (q == '"' && c == '\\') {
+		if (ml && line_continuation(ps))
+			return 0;
+		return escape(ps, mb);
+	}
+
+	if (is_ctrl(c))
+		return tl_err(ps, c == '\n' || c == '\r' ?
+			      "newline in a single-line string" :
+			      "control character in string");
+
+	++ps->p;
+
+	return mbuf_write_u8(mb, (uint8_t)c);
+}
+
+
 /*
  * Any of the four string forms, at its opening quote. multiline allows
- * """/''' (values only, not keys).
+ * """ and ''' (values only, not keys).
  */
 int tl_string(struct parser *ps, bool multiline, char **strp,
 	      size_t *lenp)
 {
 	const char q = *ps->p;
-	const bool literal = q == '\'';
 	const char delim3[4] = {q, q, q, 0};
-	bool ml = false;
+	bool ml = false, done = false;
 	struct mbuf *mb;
 	int err = 0;
 
-	mb = mbuf_alloc(32);
-	if (!mb)
-		return ENOMEM;
-
 	if (tl_looking_at(ps, delim3)) {
-		if (!multiline) {
-			err = tl_err(ps, "multi-line strings are not allowed "
-				   "as keys");
-			goto out;
-		}
+		if (!multiline)
+			return tl_err(ps, "multi-line strings are not "
+				      "allowed as keys");
 		ml = true;
 		ps->p += 3;
-		tl_eat_newline(ps);   /* a newline right after """ is trimmed */
+		tl_eat_newline(ps);   /* a newline just after """ is trimmed */
 	}
 	else {
 		++ps->p;
 	}
 
-	for (;;) {
-		int c = tl_peek(ps);
+	mb = mbuf_alloc(32);
+	if (!mb)
+		return ENOMEM;
 
-		if (c < 0) {
-			err = tl_err(ps, "unterminated string");
-			goto out;
-		}
+	while (!done && !err)
+		err = string_step(ps, mb, q, ml, &done);
 
-		if (c == q) {
-			size_t run = 0;
-
-			if (!ml) {
-				++ps->p;
-				break;
-			}
-			while (ps->p + run < ps->end && ps->p[run] == q)
-				++run;
-			if (run < 3) {
-				err = mbuf_write_mem(mb, (uint8_t *)ps->p,
-						     run);
-				ps->p += run;
-				if (err)
-					goto out;
-				continue;
-			}
-			if (run > 5) {
-				err = tl_err(ps, "too many quotes closing a "
-					   "multi-line string");
-				goto out;
-			}
-			err = mbuf_write_mem(mb, (uint8_t *)ps->p, run - 3);
-			ps->p += run;
-			break;
-		}
-
-		if (ml && (c == '\n' || tl_looking_at(ps, "\r\n"))) {
-			err = mbuf_write_u8(mb, '\n');
-			tl_eat_newline(ps);
-			if (err)
-				goto out;
-			continue;
-		}
-
-		if (!literal && c == '\\') {
-			if (ml && line_continuation(ps))
-				continue;
-			err = escape(ps, mb);
-			if (err)
-				goto out;
-			continue;
-		}
-
-		if (is_ctrl(c)) {
-			err = tl_err(ps, c == '\n' || c == '\r' ?
-				   "newline in a single-line string" :
-				   "control character in string");
-			goto out;
-		}
-
-		err = mbuf_write_u8(mb, (uint8_t)c);
-		if (err)
-			goto out;
-		++ps->p;
+	if (!err) {
+		*lenp = mb->end;
+		mb->pos = 0;
+		err = mbuf_strdup(mb, strp, mb->end);
 	}
 
-	if (err)
-		goto out;
-
-	*lenp = mb->end;
-	mb->pos = 0;
-	err = mbuf_strdup(mb, strp, mb->end);
-
- out:
 	mem_deref(mb);
 	return err;
 }

@@ -254,7 +254,7 @@ static int test_config_env(void)
 		"RTCD_API_SECURITY_ADMINSECRETKEY=adm",
 		"RTCD_API_SECURITY_SESSIONCACHE_EXPIRATIONMINUTES=0x10",
 		"RTCD_RTC_ICEPORTUDP=9_000",
-		"RTCD_RTC_ICEPORTTCP=010000",        /* octal, as Go reads it */
+		"RTCD_RTC_ICEPORTTCP=010000",     /* octal, as Go reads it */
 		"RTCD_RTC_ICEHOSTPORTOVERRIDE=10.0.0.1/9000,10.0.0.2/9001",
 		"RTCD_RTC_ICESERVERS=[{\"URLs\":[\"stun:a:3478\",\"turn:b\"],"
 		"\"username\":\"u\",\"credential\":\"c\"},\"stuns:c\"]",
@@ -436,7 +436,8 @@ static int test_config_set(void)
 	TEST_ERR(sfu_config_set(cfg, "rtc.ice_servers",
 				" [ {\"urls\": null, \"Username\": \"\\u00e9"
 				"\\ud83d\\ude00\\/\", \"extra\": [1, -2.5e3, "
-				"true, {\"n\": null}], \"urls\": [\"stun:x\"]} ] ",
+				"true, {\"n\": null}], "
+				"\"urls\": [\"stun:x\"]} ] ",
 				errbuf, sizeof(errbuf)));
 	TEST_EQ(1, cfg->rtc.ice_serverc);
 	TEST_EQ(1, cfg->rtc.ice_servers[0].urlc);

@@ -17,27 +17,27 @@ static int render(struct sfu_metrics *m, char **outp)
 /* Every rtcd family with some traffic */
 static void populate(struct sfu_metrics *m)
 {
-	sfu_metrics_ws_conn(m, "mm-inst-1", +1);
-	sfu_metrics_ws_conn(m, "mm-inst-2", +1);
-	sfu_metrics_ws_conn(m, "mm-inst-2", -1);
-	sfu_metrics_ws_msg(m, "mm-inst-1", "join", false);
-	sfu_metrics_ws_msg(m, "mm-inst-1", "join", false);
-	sfu_metrics_ws_msg(m, "mm-inst-1", "rtc", true);
-	sfu_metrics_session(m, "mm-inst-1", +1);
-	sfu_metrics_rtc_error(m, "mm-inst-1", "signaling");
+	sfu_metrics_ws_conn(m, "c1", +1);
+	sfu_metrics_ws_conn(m, "c2", +1);
+	sfu_metrics_ws_conn(m, "c2", -1);
+	sfu_metrics_ws_msg(m, "c1", "join", false);
+	sfu_metrics_ws_msg(m, "c1", "join", false);
+	sfu_metrics_ws_msg(m, "c1", "rtc", true);
+	sfu_metrics_session(m, "c1", +1);
+	sfu_metrics_rtc_error(m, "c1", "signaling");
 	sfu_metrics_conn_state(m, "connected");
 	sfu_metrics_conn_state(m, "closed");
-	sfu_metrics_tracks(m, "mm-inst-1", false, "audio/opus", +1);
-	sfu_metrics_tracks(m, "mm-inst-1", true, "video/VP8", +2);
-	sfu_metrics_tracks(m, "mm-inst-1", true, NULL, +1);
-	sfu_metrics_observe_track_write(m, "mm-inst-1", "voice", 0.0001);
-	sfu_metrics_observe(m, SFU_HIST_CONNECTION_TIME, "mm-inst-1", 0.8);
-	sfu_metrics_observe(m, SFU_HIST_DC_OPEN_TIME, "mm-inst-1", 1.2);
-	sfu_metrics_observe(m, SFU_HIST_LOCK_GRAB_TIME, "mm-inst-1", 0.002);
-	sfu_metrics_observe(m, SFU_HIST_LOCK_LOCKED_TIME, "mm-inst-1", 0.3);
-	sfu_metrics_observe(m, SFU_HIST_CLIENT_LOSS_RATE, "mm-inst-1", 0.02);
-	sfu_metrics_observe(m, SFU_HIST_CLIENT_RTT, "mm-inst-1", 0.04);
-	sfu_metrics_observe(m, SFU_HIST_CLIENT_JITTER, "mm-inst-1", 0.006);
+	sfu_metrics_tracks(m, "c1", false, "audio/opus", +1);
+	sfu_metrics_tracks(m, "c1", true, "video/VP8", +2);
+	sfu_metrics_tracks(m, "c1", true, NULL, +1);
+	sfu_metrics_observe_track_write(m, "c1", "voice", 0.0001);
+	sfu_metrics_observe(m, SFU_HIST_CONNECTION_TIME, "c1", 0.8);
+	sfu_metrics_observe(m, SFU_HIST_DC_OPEN_TIME, "c1", 1.2);
+	sfu_metrics_observe(m, SFU_HIST_LOCK_GRAB_TIME, "c1", 0.002);
+	sfu_metrics_observe(m, SFU_HIST_LOCK_LOCKED_TIME, "c1", 0.3);
+	sfu_metrics_observe(m, SFU_HIST_CLIENT_LOSS_RATE, "c1", 0.02);
+	sfu_metrics_observe(m, SFU_HIST_CLIENT_RTT, "c1", 0.04);
+	sfu_metrics_observe(m, SFU_HIST_CLIENT_JITTER, "c1", 0.006);
 	/* a label value that needs escaping */
 	sfu_metrics_ws_conn(m, "we\"ird\\id\nx", +1);
 }
@@ -47,62 +47,63 @@ static int test_metrics_families(void)
 {
 	static const char *const want[] = {
 		"# TYPE rtcd_ws_connections_total gauge\n",
-		"rtcd_ws_connections_total{clientID=\"mm-inst-1\"} 1\n",
-		"rtcd_ws_connections_total{clientID=\"mm-inst-2\"} 0\n",
-		"rtcd_ws_connections_total{clientID=\"we\\\"ird\\\\id\\nx\"} 1\n",
+		"rtcd_ws_connections_total{clientID=\"c1\"} 1\n",
+		"rtcd_ws_connections_total{clientID=\"c2\"} 0\n",
+		"rtcd_ws_connections_total{clientID="
+		"\"we\\\"ird\\\\id\\nx\"} 1\n",
 		"# TYPE rtcd_ws_messages_total counter\n",
-		"rtcd_ws_messages_total{clientID=\"mm-inst-1\",type=\"join\","
+		"rtcd_ws_messages_total{clientID=\"c1\",type=\"join\","
 		"direction=\"in\"} 2\n",
-		"rtcd_ws_messages_total{clientID=\"mm-inst-1\",type=\"rtc\","
+		"rtcd_ws_messages_total{clientID=\"c1\",type=\"rtc\","
 		"direction=\"out\"} 1\n",
 		"# TYPE rtcd_rtc_sessions_total gauge\n",
-		"rtcd_rtc_sessions_total{groupID=\"mm-inst-1\"} 1\n",
+		"rtcd_rtc_sessions_total{groupID=\"c1\"} 1\n",
 		"# TYPE rtcd_rtc_errors_total counter\n",
-		"rtcd_rtc_errors_total{groupID=\"mm-inst-1\",type=\"signaling\"}"
+		"rtcd_rtc_errors_total{groupID=\"c1\",type=\"signaling\"}"
 		" 1\n",
 		"# TYPE rtcd_rtc_conn_states_total counter\n",
 		"rtcd_rtc_conn_states_total{type=\"closed\"} 1\n",
 		"rtcd_rtc_conn_states_total{type=\"connected\"} 1\n",
 		"# TYPE rtcd_rtc_rtp_tracks_total gauge\n",
-		"rtcd_rtc_rtp_tracks_total{groupID=\"mm-inst-1\",direction=\"in\","
+		"rtcd_rtc_rtp_tracks_total{groupID=\"c1\",direction=\"in\","
 		"type=\"audio/opus\"} 1\n",
-		"rtcd_rtc_rtp_tracks_total{groupID=\"mm-inst-1\",direction=\"out\","
+		"rtcd_rtc_rtp_tracks_total{groupID=\"c1\",direction=\"out\","
 		"type=\"unknown\"} 1\n",
-		"rtcd_rtc_rtp_tracks_total{groupID=\"mm-inst-1\",direction=\"out\","
+		"rtcd_rtc_rtp_tracks_total{groupID=\"c1\",direction=\"out\","
 		"type=\"video/VP8\"} 2\n",
 		"# TYPE rtcd_rtc_rtp_tracks_writes_time histogram\n",
 		/* latency buckets */
-		"rtcd_rtc_rtp_tracks_writes_time_bucket{groupID=\"mm-inst-1\","
+		"rtcd_rtc_rtp_tracks_writes_time_bucket{groupID=\"c1\","
 		"type=\"voice\",le=\"0.001\"} 1\n",
-		"rtcd_rtc_rtp_tracks_writes_time_bucket{groupID=\"mm-inst-1\","
+		"rtcd_rtc_rtp_tracks_writes_time_bucket{groupID=\"c1\","
 		"type=\"voice\",le=\"0.0075\"} 1\n",
-		"rtcd_rtc_rtp_tracks_writes_time_bucket{groupID=\"mm-inst-1\","
+		"rtcd_rtc_rtp_tracks_writes_time_bucket{groupID=\"c1\","
 		"type=\"voice\",le=\"+Inf\"} 1\n",
-		"rtcd_rtc_rtp_tracks_writes_time_sum{groupID=\"mm-inst-1\","
+		"rtcd_rtc_rtp_tracks_writes_time_sum{groupID=\"c1\","
 		"type=\"voice\"} 0.0001\n",
-		"rtcd_rtc_rtp_tracks_writes_time_count{groupID=\"mm-inst-1\","
+		"rtcd_rtc_rtp_tracks_writes_time_count{groupID=\"c1\","
 		"type=\"voice\"} 1\n",
 		/* default buckets */
 		"# TYPE rtcd_rtc_connection_time histogram\n",
-		"rtcd_rtc_connection_time_bucket{groupID=\"mm-inst-1\","
+		"rtcd_rtc_connection_time_bucket{groupID=\"c1\","
 		"le=\"0.5\"} 0\n",
-		"rtcd_rtc_connection_time_bucket{groupID=\"mm-inst-1\","
+		"rtcd_rtc_connection_time_bucket{groupID=\"c1\","
 		"le=\"1\"} 1\n",
-		"rtcd_rtc_connection_time_bucket{groupID=\"mm-inst-1\","
+		"rtcd_rtc_connection_time_bucket{groupID=\"c1\","
 		"le=\"10\"} 1\n",
-		"rtcd_rtc_dc_open_time_bucket{groupID=\"mm-inst-1\","
+		"rtcd_rtc_dc_open_time_bucket{groupID=\"c1\","
 		"le=\"2.5\"} 1\n",
-		"rtcd_rtc_signaling_lock_grab_time_count{groupID=\"mm-inst-1\"}"
+		"rtcd_rtc_signaling_lock_grab_time_count{groupID=\"c1\"}"
 		" 1\n",
-		"rtcd_rtc_signaling_lock_locked_time_bucket{groupID=\"mm-inst-1\""
+		"rtcd_rtc_signaling_lock_locked_time_bucket{groupID=\"c1\""
 		",le=\"0.25\"} 0\n",
 		/* loss buckets: no 0.3/0.4 */
-		"rtcd_rtc_client_loss_rate_bucket{groupID=\"mm-inst-1\","
+		"rtcd_rtc_client_loss_rate_bucket{groupID=\"c1\","
 		"le=\"0.025\"} 1\n",
-		"rtcd_rtc_client_rtt_bucket{groupID=\"mm-inst-1\",le=\"0.4\"} 1\n",
-		"rtcd_rtc_client_jitter_bucket{groupID=\"mm-inst-1\","
+		"rtcd_rtc_client_rtt_bucket{groupID=\"c1\",le=\"0.4\"} 1\n",
+		"rtcd_rtc_client_jitter_bucket{groupID=\"c1\","
 		"le=\"0.005\"} 0\n",
-		"rtcd_rtc_client_jitter_bucket{groupID=\"mm-inst-1\","
+		"rtcd_rtc_client_jitter_bucket{groupID=\"c1\","
 		"le=\"0.0075\"} 1\n",
 		"# TYPE rtcd_process_cpu_seconds_total counter\n",
 		"# TYPE rtcd_process_resident_memory_bytes gauge\n",
@@ -130,9 +131,9 @@ static int test_metrics_families(void)
 
 	/* loss buckets end at 0.25, 0.5 (no 0.3); latency has 0.3 */
 	TEST_ASSERT(!strstr(out, "rtcd_rtc_client_loss_rate_bucket{groupID="
-			    "\"mm-inst-1\",le=\"0.3\"}"));
+			    "\"c1\",le=\"0.3\"}"));
 	TEST_ASSERT(strstr(out, "rtcd_rtc_client_rtt_bucket{groupID="
-			   "\"mm-inst-1\",le=\"0.3\"}"));
+			   "\"c1\",le=\"0.3\"}"));
 	/* every family has HELP */
 	TEST_ASSERT(strstr(out, "# HELP rtcd_rtc_client_jitter "));
 

@@ -102,7 +102,8 @@ static const struct {
 	{"[[srv]]\nurl = 'a'\n[[srv]]\nurl = 'b'\n[srv.sub]\nx = 1",
 	 "{srv=[{url=\"a\"},{url=\"b\",sub={x=1}}]}"},
 	{"\xef\xbb\xbf" "a = 1", "{a=1}"},
-	{"a = \"\xc3\xa9t\xc3\xa9\" # caf\xc3\xa9", "{a=\"\xc3\xa9t\xc3\xa9\"}"},
+	{"a = \"\xc3\xa9t\xc3\xa9\" # caf\xc3\xa9",
+	 "{a=\"\xc3\xa9t\xc3\xa9\"}"},
 	{"a=1#no space\n", "{a=1}"},
 };
 
@@ -163,7 +164,8 @@ static const struct {
 	{"a = \"\xc0\xaf\"", "1: invalid UTF-8"},
 	{"# bell \x07 in a comment", "1: control character in comment"},
 	{"a = 1\rb = 2", "1: expected a newline after the value"},
-	{"a = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+	{"a = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+	 "1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
 	 "1: nested too deeply"},
 };
 
@@ -287,7 +289,8 @@ static int test_toml_big(void)
 
 	TEST_ASSERT(mb != NULL);
 	for (i = 0; i < 2000; i++)
-		err |= mbuf_printf(mb, "[t%d]\nk = %d\ns = \"v%d\"\n", i, i, i);
+		err |= mbuf_printf(mb, "[t%d]\nk = %d\ns = \"v%d\"\n", i, i,
+				   i);
 	TEST_ERR(err);
 
 	err = toml_parse(&root, (char *)mb->buf, mb->end, errbuf,
