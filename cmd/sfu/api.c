@@ -720,6 +720,34 @@ static int req_alloc(struct api_req **reqp, struct sfu_api *api,
 }
 
 
+/** Routes without auth or body. @return true when answered */
+static bool answer_now(struct sfu_api *api, struct http_conn *conn,
+		       enum api_route route)
+{
+	switch (route) {
+
+	case R_NONE:
+		not_found(conn);
+		return true;
+
+	case R_VERSION:
+		h_version(api, conn);
+		return true;
+
+	case R_SYSTEM:
+		h_system(api, conn);
+		return true;
+
+	case R_METRICS:
+		h_metrics(api, conn);
+		return true;
+
+	default:
+		return false;
+	}
+}
+
+
 static void http_handler(struct http_conn *conn, const struct http_msg *msg,
 			 void *arg)
 {
@@ -742,28 +770,8 @@ static void http_handler(struct http_conn *conn, const struct http_msg *msg,
 	}
 
 	route = api_route_match(&msg->met, &msg->path, &call, &sess);
-
-	switch (route) {
-
-	case R_NONE:
-		not_found(conn);
+	if (answer_now(api, conn, route))
 		return;
-
-	case R_VERSION:
-		h_version(api, conn);
-		return;
-
-	case R_SYSTEM:
-		h_system(api, conn);
-		return;
-
-	case R_METRICS:
-		h_metrics(api, conn);
-		return;
-
-	default:
-		break;
-	}
 
 	if (msg->clen > API_BODY_MAX) {
 		reply_error(conn, 413, "http: request body too large");
@@ -909,13 +917,49 @@ static int listen_addr(struct sfu_api *api, const struct sa *laddr,
 }
 
 
+/** api.http.listen_address: ":8045" is every address, IPv6 and IPv4 as
+ *  Go does (IPv4 only where there is no IPv6) */
+static int listen_config(struct sfu_api *api, const struct sfu_config *cfg,
+			 char *errbuf, size_t errsz)
+{
+	const char *addr = cfg->http.listen_address;
+	struct calls_hostport hp;
+	struct sa laddr;
+	int err;
+
+	if (!addr || calls_hostport_parse(&hp, addr, 8045)) {
+		re_snprintf(errbuf, errsz, "api.http.listen_address: invalid "
+			    "address '%s'", addr ? addr : "");
+		return EINVAL;
+	}
+
+	if (!hp.host[0]) {
+		sa_set_str(&laddr, "::", hp.port);
+		err = listen_addr(api, &laddr, cfg, errbuf, errsz);
+		if (err != EAFNOSUPPORT && err != EADDRNOTAVAIL)
+			return err;
+
+		sa_set_str(&laddr, "0.0.0.0", hp.port);
+
+		return listen_addr(api, &laddr, cfg, errbuf, errsz);
+	}
+
+	err = calls_hostport_resolve1(&laddr, addr, 8045, AF_UNSPEC);
+	if (err) {
+		re_snprintf(errbuf, errsz, "api.http.listen_address: cannot "
+			    "resolve '%s': %m", addr, err);
+		return EINVAL;
+	}
+
+	return listen_addr(api, &laddr, cfg, errbuf, errsz);
+}
+
+
 int api_alloc(struct sfu_api **apip, struct sfu *sfu, char *errbuf,
 	      size_t errsz)
 {
 	const struct sfu_config *cfg;
-	struct calls_hostport hp;
 	struct sfu_api *api;
-	struct sa laddr;
 	int err;
 
 	if (!apip || !sfu || !sfu->cfg)
@@ -930,46 +974,7 @@ int api_alloc(struct sfu_api **apip, struct sfu *sfu, char *errbuf,
 	api->sfu = sfu;
 	version_init(api);
 
-	err = calls_hostport_parse(&hp, cfg->http.listen_address ?
-				   cfg->http.listen_address : "", 8045);
-	if (err) {
-		re_snprintf(errbuf, errsz, "api.http.listen_address: invalid "
-			    "address '%s'", cfg->http.listen_address);
-		err = EINVAL;
-		goto out;
-	}
-
-	if (!hp.host[0]) {
-		/* ":8045": every address, IPv6 and IPv4 as Go does; IPv4
-		 * only where there is no IPv6 */
-		sa_set_str(&laddr, "::", hp.port);
-		err = http_listen(&api->sock, &laddr, http_handler, api);
-		if (!err && cfg->http.tls_enable) {
-			api->sock = mem_deref(api->sock);
-			err = listen_addr(api, &laddr, cfg, errbuf, errsz);
-		}
-		if (err == EAFNOSUPPORT || err == EADDRNOTAVAIL) {
-			sa_set_str(&laddr, "0.0.0.0", hp.port);
-			err = listen_addr(api, &laddr, cfg, errbuf, errsz);
-		}
-		else if (err && !cfg->http.tls_enable) {
-			re_snprintf(errbuf, errsz, "api.http.listen_address: "
-				    "listen on %J: %m", &laddr, err);
-		}
-	}
-	else {
-		err = calls_hostport_resolve1(&laddr,
-					      cfg->http.listen_address,
-					      8045, AF_UNSPEC);
-		if (err) {
-			re_snprintf(errbuf, errsz, "api.http.listen_address: "
-				    "cannot resolve '%s': %m",
-				    cfg->http.listen_address, err);
-			err = EINVAL;
-			goto out;
-		}
-		err = listen_addr(api, &laddr, cfg, errbuf, errsz);
-	}
+	err = listen_config(api, cfg, errbuf, errsz);
 	if (err)
 		goto out;
 

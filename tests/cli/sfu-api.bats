@@ -691,6 +691,18 @@ PY
 	fi
 }
 
+@test "listen address ':PORT' is every address: IPv4 and IPv6 loopback" {
+	start_daemon "$N" env RTCD_LOGGER_ENABLEFILE=false calls-sfu \
+		--api-listen :0 --data-source "$DATA"
+	addr=$(ready_field "$N" api)
+	port=${addr##*:}
+	run curl -sS --max-time 5 "http://127.0.0.1:$port/system"
+	[ "$status" -eq 0 ]
+	if curl -s --max-time 2 -o /dev/null "http://[::1]:$port/system"; then
+		[[ $addr == "[::]:"* ]]
+	fi
+}
+
 @test "HTTPS with a certificate and a key from two files" {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 		-keyout "$BATS_TEST_TMPDIR/key.pem" -out "$BATS_TEST_TMPDIR/cert.pem" \
