@@ -117,14 +117,20 @@ size_t calls_stun_frame_len(const uint8_t *buf, size_t len)
 {
 	size_t mlen;
 
-	if (!buf || len < CALLS_STUN_HDR_LEN)
+	if (!buf || !len)
+		return 0;
+
+	/* tell a broken stream as early as its bytes allow */
+	if (buf[0] & 0xc0)
+		return SIZE_MAX;
+	if (len < 4)
 		return 0;
 
 	mlen = rd16(buf + 2);
-	if (buf[0] & 0xc0 || mlen & 3)
+	if (mlen & 3)
 		return SIZE_MAX;
 
-	return CALLS_STUN_HDR_LEN + mlen;
+	return len < CALLS_STUN_HDR_LEN ? 0 : CALLS_STUN_HDR_LEN + mlen;
 }
 
 

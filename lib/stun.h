@@ -130,8 +130,9 @@ bool   calls_stun_is_msg(const uint8_t *buf, size_t len, bool cookie);
 /**
  * Stream framing (STUN over TCP without RFC 4571): the total length of
  * the message that starts at buf, or 0 when fewer than 20 bytes are
- * there. Never reads past len. Returns SIZE_MAX for a header that is not
- * STUN (the stream is then broken).
+ * there. Never reads past len. Returns SIZE_MAX as soon as the bytes
+ * there cannot start a STUN header (top bits set, length not a multiple
+ * of 4): the stream is then broken.
  */
 size_t calls_stun_frame_len(const uint8_t *buf, size_t len);
 

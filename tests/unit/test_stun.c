@@ -433,6 +433,7 @@ static int test_stun_frame_len(void)
 	TEST_EQ(28, calls_stun_frame_len(b, 20));
 	b[0] = 0x80;
 	TEST_ASSERT(calls_stun_frame_len(b, 20) == SIZE_MAX);
+	TEST_ASSERT(calls_stun_frame_len(b, 1) == SIZE_MAX);
 	b[0] = 0;
 	b[3] = 7;
 	TEST_ASSERT(calls_stun_frame_len(b, 20) == SIZE_MAX);
