@@ -7,7 +7,7 @@ METRICS_SOURCES = cmd/metrics/metrics.h cmd/metrics/run.h \
 	cmd/metrics/run.c
 METRICS_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/metrics $(CURL_CFLAGS)
 METRICS_LIBS = $(CALLS_LIBS) $(CURL_LIBS) $(JQ_LIBS)
-cmd_metrics_calls_metrics_SOURCES = cmd/metrics/main.c $(METRICS_SOURCES) \
-	cmd/metrics/help.inc
+cmd_metrics_calls_metrics_SOURCES = cmd/metrics/main.c cmd/metrics/opts.c \
+	$(METRICS_SOURCES) cmd/metrics/help.inc
 cmd_metrics_calls_metrics_CPPFLAGS = $(METRICS_CPPFLAGS)
 cmd_metrics_calls_metrics_LDADD = $(METRICS_LIBS)

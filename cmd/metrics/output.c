@@ -380,7 +380,14 @@ static int flush_table(struct out *out)
 		const struct rec *r = &b->recv[i];
 		char vbuf[40];
 
-		calls_prom_value_fmt(vbuf, sizeof(vbuf), r->value);
+		/* for people: six significant digits are plenty */
+		if (isfinite(r->value) && fabs(r->value) < 1e15 &&
+		    r->value == floor(r->value))
+			snprintf(vbuf, sizeof(vbuf), "%.0f", r->value);
+		else if (isfinite(r->value))
+			snprintf(vbuf, sizeof(vbuf), "%.6g", r->value);
+		else
+			calls_prom_value_fmt(vbuf, sizeof(vbuf), r->value);
 		if (multi)
 			fprintf(out->f, "%-*s  ", (int)wt, r->target);
 		fprintf(out->f, "%-*.*s  %-*s  %*s  %s\n", (int)wn,

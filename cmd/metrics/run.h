@@ -24,6 +24,7 @@ struct run_cfg {
 	size_t qc;
 };
 
+int opts_parse(struct run_cfg *cfg, int argc, char **argv, bool *summaryp);
 int run_scrape(const struct run_cfg *cfg);
 int run_summary(const struct run_cfg *cfg);
 
