@@ -555,6 +555,10 @@ PY
 		sleep 0.1
 	done
 	grep -q "waiting for 1 sessions" "$BATS_FILE_TMPDIR/$N.err"
+	# a new join is refused with a close
+	"$PY" "$CALLS_SRCDIR/tests/cli/sfu_api_hold.py" "ws://${API#http://}/ws" \
+		"$auth" call1 sess2 "$out.2" 3>&-
+	grep -qx "close sess2" "$out.2"
 	# still serving while draining; a second SIGTERM changes nothing
 	kill -TERM "$pid"
 	req GET /version
