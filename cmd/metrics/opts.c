@@ -288,6 +288,10 @@ static int parse(struct run_cfg *cfg, bool summary, int argc, char **argv)
 	if (cfg->check && (cfg->count_only || cfg->group))
 		return calls_usage_error(&prog, "--check does not go with "
 					 "--count-only or --group");
+	/* standard input can be read once: summary gets no rates from it */
+	for (size_t i = 0; summary && i < cfg->targetc; i++)
+		if (!strcmp(cfg->targets[i], "-"))
+			cfg->interval = 0;
 	if (cfg->interval > 0 && !summary) {
 		for (size_t i = 0; i < cfg->targetc; i++)
 			if (!strcmp(cfg->targets[i], "-"))

@@ -398,6 +398,10 @@ no_sanitizer_report() {
 	[[ $output == *"tracks       in audio/opus 3, in video/VP8 1, out audio/opus 6, out video/VP8 2"* ]]
 	[[ $output == *"errors       ice 1, rtp 3"* ]]
 	[[ $output == *"rss          45.0 MiB"* ]]
+	# standard input is read once: no second scrape, no waiting for one
+	run calls-metrics summary - <"$DATA/rtcd.prom"
+	[ "$status" -eq 0 ]
+	[[ $output == *"(one scrape: no rates)"*"sessions     4"* ]]
 	run calls-metrics summary --interval 100ms -f json "$(srv /file/rtcd.prom)"
 	[ "$status" -eq 0 ]
 	echo "$output" | jq -e '.sessions == 4 and .conn_states.connected == 9 and
