@@ -208,6 +208,30 @@ no_sanitizer_report() {
 		<(calls-metrics scrape - <"$BATS_TEST_TMPDIR/ours.txt")
 }
 
+@test "the parser allocates nothing per sample (valgrind counts the same allocations for 2k and 40k samples)" {
+	command -v valgrind >/dev/null || skip "valgrind not installed"
+	! ldd "$(command -v calls-metrics)" | grep -q libasan ||
+		skip "AddressSanitizer build: valgrind cannot run it"
+	local n allocs=()
+	for n in 2000 40000; do
+		/usr/bin/python3 -c "
+import sys
+n = int(sys.argv[1])
+print('# TYPE rtcd_x_total counter')
+for i in range(n):
+    print('rtcd_x_total{group_id=\"g%d\",type=\"audio/opus\"} %d' % (i, i * 7))
+" "$n" >"$BATS_TEST_TMPDIR/in.prom"
+		run valgrind --error-exitcode=99 "$(command -v calls-metrics)" scrape --count-only - \
+			<"$BATS_TEST_TMPDIR/in.prom"
+		[ "$status" -eq 0 ]
+		[[ $output == *"samples=$n rejected=0"* ]]
+		allocs+=("$(echo "$output" | sed -n 's/.*total heap usage: \([0-9,]*\) allocs.*/\1/p' | tr -d ,)")
+	done
+	echo "allocations: ${allocs[*]}"
+	# growing the input buffer and the series set takes a few more
+	[ $((allocs[1] - allocs[0])) -lt 40 ]
+}
+
 @test "malformed and duplicate lines: reported with line numbers, skipped, the rest kept" {
 	run --separate-stderr calls-metrics scrape - <"$DATA/bad.prom"
 	[ "$status" -eq 0 ]
