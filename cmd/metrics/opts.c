@@ -286,8 +286,8 @@ static int parse(struct run_cfg *cfg, bool summary, int argc, char **argv)
 	if (cfg->count && cfg->interval <= 0)
 		cfg->interval = 10;
 	if (cfg->count_only && cfg->interval > 0)
-		return calls_usage_error(&prog, "--count-only does not go with "
-					 "--interval or --count");
+		return calls_usage_error(&prog, "--count-only does not go "
+					 "with --interval or --count");
 	if (cfg->check && (cfg->count_only || cfg->group))
 		return calls_usage_error(&prog, "--check does not go with "
 					 "--count-only or --group");

@@ -95,8 +95,9 @@ static int check(const char *text, const char *expected)
 	if (err)
 		return err;
 	if (strcmp(out, expected)) {
-		unit_fail(__FILE__, __LINE__, "input:\n%s\nexpected:\n%s\ngot:\n%s",
-			  text, expected, out);
+		unit_fail(__FILE__, __LINE__,
+			  "input:\n%s\nexpected:\n%s\ngot:\n%s", text,
+			  expected, out);
 		mem_deref(out);
 		return EINVAL;
 	}
@@ -110,7 +111,8 @@ static int test_prom_simple(void)
 {
 	TEST_ERR(check("a 1\n", "a 1 untyped\n"));
 	TEST_ERR(check("a 1", "a 1 untyped\n"));   /* no final newline */
-	TEST_ERR(check("a{b=\"c\"} -2.5 17\n", "a{b=\"c\"} -2.5 @17 untyped\n"));
+	TEST_ERR(check("a{b=\"c\"} -2.5 17\n",
+		       "a{b=\"c\"} -2.5 @17 untyped\n"));
 	TEST_ERR(check("a{} 1\n", "a 1 untyped\n"));
 	TEST_ERR(check("a 1\r\nb 2\r\n", "a 1 untyped\nb 2 untyped\n"));
 	TEST_ERR(check("", ""));

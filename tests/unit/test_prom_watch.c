@@ -45,7 +45,7 @@ static const struct rec *find(const struct batch *b, const char *name,
 #define TEST_NEAR(exp, act) do { \
 	double e_ = (exp), a_ = (act); \
 	if (!(fabs(e_ - a_) <= 1e-9 * (fabs(e_) + 1))) { \
-		unit_fail(__FILE__, __LINE__, "%s: expected %.17g, got %.17g", \
+		unit_fail(__FILE__, __LINE__, "%s: expected %.17g, got %.17g",\
 			  #act, e_, a_); \
 		return EINVAL; \
 	} \
