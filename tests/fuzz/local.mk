@@ -112,3 +112,20 @@ tests_fuzz_fuzz_apiroute_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu
 tests_fuzz_fuzz_apiroute_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_apiroute_LDADD = $(CALLS_LIBS)
 endif
+
+# STUN: the codec and calls-stun's request handler
+check_PROGRAMS += tests/fuzz/replay-stun
+TESTS += tests/fuzz/replay-stun
+tests_fuzz_replay_stun_SOURCES = tests/fuzz/fuzz_stun.c tests/fuzz/replay.c \
+	cmd/stun/handler.c
+tests_fuzz_replay_stun_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/stun \
+	-DCORPUS_DIR='"$(FUZZ_CORPUS)/stun"'
+tests_fuzz_replay_stun_LDADD = $(CALLS_LIBS)
+
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-stun
+tests_fuzz_fuzz_stun_SOURCES = tests/fuzz/fuzz_stun.c cmd/stun/handler.c
+tests_fuzz_fuzz_stun_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/stun
+tests_fuzz_fuzz_stun_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_stun_LDADD = $(CALLS_LIBS)
+endif
