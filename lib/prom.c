@@ -657,15 +657,98 @@ static struct seen *fam_seen(struct calls_prom *p, const char *name,
 }
 
 
+static const char *const kname[] = {"", "HELP", "TYPE", "", "UNIT"};
+
+
+/* The argument of a metadata line: HELP text unescaped, TYPE and UNIT
+ * checked; false (reported) when bad */
+static bool meta_arg(struct calls_prom *p, unsigned kind,
+		     const struct calls_prom_str *name, char *s, char *e,
+		     struct calls_prom_str *arg, enum calls_prom_type *typep)
+{
+	arg->p = s;
+	arg->l = (size_t)(e - s);
+
+	if (kind == F_HELP) {
+		char *we = unescape(s, e, true);
+
+		if (!we) {
+			bad(p, "# HELP %.*s: invalid escape sequence",
+			    SHOWN(*name));
+			return false;
+		}
+		arg->l = (size_t)(we - s);
+		return true;
+	}
+
+	while (arg->l && (arg->p[arg->l - 1] == ' ' ||
+			  arg->p[arg->l - 1] == '\t'))
+		--arg->l;
+
+	if (kind == F_TYPE && calls_prom_type_parse(typep, arg->p, arg->l)) {
+		bad(p, "# TYPE %.*s: unknown type '%.*s'", SHOWN(*name),
+		    SHOWN(*arg));
+		return false;
+	}
+	if (kind == F_UNIT && arg->l &&
+	    !calls_prom_label_name_valid(arg->p, arg->l)) {
+		bad(p, "# UNIT %.*s: invalid unit", SHOWN(*name));
+		return false;
+	}
+
+	return true;
+}
+
+
+/* Metadata for a family must come in one block, before its samples, once
+ * of each kind; returns its entry, or NULL (reported) */
+static struct seen *meta_family(struct calls_prom *p, unsigned kind,
+				const struct calls_prom_str *name)
+{
+	bool found, current;
+	struct seen *ent;
+
+	current = p->fam_open && streq(&p->fam.name, name->p, name->l);
+	ent = fam_seen(p, name->p, name->l, &found);
+	if (!ent)
+		return NULL;
+
+	if (found && (ent->flags & kind)) {
+		bad(p, "duplicate # %s for %.*s (first on line %u)",
+		    kname[kind], SHOWN(*name), ent->line);
+		return NULL;
+	}
+	if (found && (ent->flags & F_SAMPLES)) {
+		bad(p, "# %s for %.*s after its samples", kname[kind],
+		    SHOWN(*name));
+		return NULL;
+	}
+	if (found && !current) {
+		bad(p, "# %s for %.*s: its metadata is not in one block"
+		    " (first on line %u)", kname[kind], SHOWN(*name),
+		    ent->line);
+		return NULL;
+	}
+
+	if (!current) {
+		memset(&p->fam, 0, sizeof(p->fam));
+		p->fam.name = *name;
+		p->famh = ent->h;
+		p->fam_open = true;
+		p->fam_marked = false;
+	}
+
+	return ent;
+}
+
+
 /* # HELP / # TYPE / # UNIT name ... */
 static void parse_meta(struct calls_prom *p, char *s, char *e,
 		       unsigned kind)
 {
-	static const char *const kname[] = {"", "HELP", "TYPE", "", "UNIT"};
-	struct calls_prom_str name, arg;
 	enum calls_prom_type type = CALLS_PROM_UNTYPED;
+	struct calls_prom_str name, arg;
 	struct seen *ent;
-	bool found, current;
 	char *ne;
 
 	s = (char *)skip_blank(s, e);
@@ -677,66 +760,13 @@ static void parse_meta(struct calls_prom *p, char *s, char *e,
 		return;
 	}
 
-	s = (char *)skip_blank(ne, e);
-	arg.p = s;
-	arg.l = (size_t)(e - s);
+	if (!meta_arg(p, kind, &name, (char *)skip_blank(ne, e), e, &arg,
+		      &type))
+		return;
 
-	if (kind == F_HELP) {
-		char *we = unescape(s, e, true);
-
-		if (!we) {
-			bad(p, "# HELP %.*s: invalid escape sequence",
-			    SHOWN(name));
-			return;
-		}
-		arg.l = (size_t)(we - s);
-	}
-	else {
-		while (arg.l && (arg.p[arg.l - 1] == ' ' ||
-				 arg.p[arg.l - 1] == '\t'))
-			--arg.l;
-		if (kind == F_TYPE &&
-		    calls_prom_type_parse(&type, arg.p, arg.l)) {
-			bad(p, "# TYPE %.*s: unknown type '%.*s'", SHOWN(name),
-			    SHOWN(arg));
-			return;
-		}
-		if (kind == F_UNIT && arg.l &&
-		    !calls_prom_label_name_valid(arg.p, arg.l)) {
-			bad(p, "# UNIT %.*s: invalid unit", SHOWN(name));
-			return;
-		}
-	}
-
-	current = p->fam_open && streq(&p->fam.name, name.p, name.l);
-	ent = fam_seen(p, name.p, name.l, &found);
+	ent = meta_family(p, kind, &name);
 	if (!ent)
 		return;
-
-	if (found && (ent->flags & kind)) {
-		bad(p, "duplicate # %s for %.*s (first on line %u)",
-		    kname[kind], SHOWN(name), ent->line);
-		return;
-	}
-	if (found && (ent->flags & F_SAMPLES)) {
-		bad(p, "# %s for %.*s after its samples", kname[kind],
-		    SHOWN(name));
-		return;
-	}
-	if (found && !current) {
-		bad(p, "# %s for %.*s: its metadata is not in one block"
-		    " (first on line %u)", kname[kind], SHOWN(name),
-		    ent->line);
-		return;
-	}
-
-	if (!current) {
-		memset(&p->fam, 0, sizeof(p->fam));
-		p->fam.name = name;
-		p->famh = ent->h;
-		p->fam_open = true;
-		p->fam_marked = false;
-	}
 
 	ent->flags |= kind;
 	switch (kind) {
@@ -785,6 +815,64 @@ static void parse_comment(struct calls_prom *p, char *s, char *e)
 }
 
 
+/* name="value" into p->labelv[n]; returns the end (after the closing
+ * quote), or NULL (reported) */
+static char *parse_label(struct calls_prom *p, char *s, char *e, size_t n)
+{
+	struct calls_prom_label *l = &p->labelv[n];
+	char *ne, *v, *w;
+
+	ne = (char *)scan_label_name(s, e);
+	if (ne == s) {
+		bad(p, "invalid label name");
+		return NULL;
+	}
+
+	l->name.p = s;
+	l->name.l = (size_t)(ne - s);
+
+	for (size_t i = 0; i < n; i++) {
+		if (streq(&p->labelv[i].name, s, l->name.l)) {
+			bad(p, "duplicate label '%.*s'", SHOWN(l->name));
+			return NULL;
+		}
+	}
+
+	s = (char *)skip_blank(ne, e);
+	if (s == e || *s != '=') {
+		bad(p, "expected '=' after label '%.*s'", SHOWN(l->name));
+		return NULL;
+	}
+	s = (char *)skip_blank(s + 1, e);
+	if (s == e || *s != '"') {
+		bad(p, "expected '\"' for label '%.*s'", SHOWN(l->name));
+		return NULL;
+	}
+
+	/* the closing quote is the first one not escaped */
+	v = ++s;
+	while (s < e && *s != '"') {
+		if (*s == '\\' && s + 1 < e)
+			++s;
+		++s;
+	}
+	if (s == e) {
+		bad(p, "unterminated value of label '%.*s'", SHOWN(l->name));
+		return NULL;
+	}
+
+	w = memchr(v, '\\', (size_t)(s - v)) ? unescape(v, s, true) : s;
+	if (!w) {
+		bad(p, "invalid escape in label '%.*s'", SHOWN(l->name));
+		return NULL;
+	}
+	l->value.p = v;
+	l->value.l = (size_t)(w - v);
+
+	return s + 1;
+}
+
+
 /* {name="value",...}; s is just after '{'. Returns the end or NULL. */
 static char *parse_labels(struct calls_prom *p, char *s, char *e,
 			  size_t *labelcp)
@@ -792,73 +880,21 @@ static char *parse_labels(struct calls_prom *p, char *s, char *e,
 	size_t n = 0;
 
 	for (;;) {
-		struct calls_prom_label *l;
-		char *ne, *v, *w;
-
 		s = (char *)skip_blank(s, e);
 		if (s < e && *s == '}')
 			break;
 
-		ne = (char *)scan_label_name(s, e);
-		if (ne == s) {
-			bad(p, "invalid label name");
-			return NULL;
-		}
 		if (n == CALLS_PROM_MAX_LABELS) {
 			bad(p, "more than %d labels", CALLS_PROM_MAX_LABELS);
 			return NULL;
 		}
 
-		l = &p->labelv[n];
-		l->name.p = s;
-		l->name.l = (size_t)(ne - s);
-
-		for (size_t i = 0; i < n; i++) {
-			if (streq(&p->labelv[i].name, s, l->name.l)) {
-				bad(p, "duplicate label '%.*s'",
-				    SHOWN(l->name));
-				return NULL;
-			}
-		}
-
-		s = (char *)skip_blank(ne, e);
-		if (s == e || *s != '=') {
-			bad(p, "expected '=' after label '%.*s'",
-			    SHOWN(l->name));
+		s = parse_label(p, s, e, n);
+		if (!s)
 			return NULL;
-		}
-		s = (char *)skip_blank(s + 1, e);
-		if (s == e || *s != '"') {
-			bad(p, "expected '\"' for label '%.*s'",
-			    SHOWN(l->name));
-			return NULL;
-		}
-
-		/* the closing quote is the first one not escaped */
-		v = ++s;
-		while (s < e && *s != '"') {
-			if (*s == '\\' && s + 1 < e)
-				++s;
-			++s;
-		}
-		if (s == e) {
-			bad(p, "unterminated value of label '%.*s'",
-			    SHOWN(l->name));
-			return NULL;
-		}
-
-		w = memchr(v, '\\', (size_t)(s - v)) ?
-			unescape(v, s, true) : s;
-		if (!w) {
-			bad(p, "invalid escape in label '%.*s'",
-			    SHOWN(l->name));
-			return NULL;
-		}
-		l->value.p = v;
-		l->value.l = (size_t)(w - v);
 		++n;
 
-		s = (char *)skip_blank(s + 1, e);
+		s = (char *)skip_blank(s, e);
 		if (s < e && *s == ',') {
 			++s;
 			continue;
@@ -867,7 +903,7 @@ static char *parse_labels(struct calls_prom *p, char *s, char *e,
 			break;
 
 		bad(p, "expected ',' or '}' after label '%.*s'",
-		    SHOWN(l->name));
+		    SHOWN(p->labelv[n - 1].name));
 		return NULL;
 	}
 
@@ -1001,48 +1037,44 @@ static bool exemplar_ok(const char *s, const char *e)
 }
 
 
-static int parse_sample(struct calls_prom *p, char *s, char *e)
+/* The syntax of a sample line into smp; false (reported) when bad */
+static bool sample_syntax(struct calls_prom *p, char *s, char *e,
+			  struct calls_prom_sample *smp)
 {
-	struct calls_prom_sample smp;
 	char *t, *te;
-	int err;
-
-	memset(&smp, 0, sizeof(smp));
-	smp.line = p->line;
-	smp.labelv = p->labelv;
 
 	te = (char *)scan_name(s, e);
 	if (te == s) {
 		bad(p, "invalid metric name");
-		return 0;
+		return false;
 	}
-	smp.name.p = s;
-	smp.name.l = (size_t)(te - s);
+	smp->name.p = s;
+	smp->name.l = (size_t)(te - s);
 
 	s = (char *)skip_blank(te, e);
 	if (s < e && *s == '{') {
-		s = parse_labels(p, s + 1, e, &smp.labelc);
+		s = parse_labels(p, s + 1, e, &smp->labelc);
 		if (!s)
-			return 0;
+			return false;
 		s = (char *)skip_blank(s, e);
 	}
 	else if (s == te && s < e) {
 		bad(p, "%.*s: invalid character '%c' in metric name",
-		    SHOWN(smp.name), *s);
-		return 0;
+		    SHOWN(smp->name), *s);
+		return false;
 	}
 
 	t = s;
 	while (s < e && *s != ' ' && *s != '\t')
 		++s;
 	if (s == t) {
-		bad(p, "%.*s: missing value", SHOWN(smp.name));
-		return 0;
+		bad(p, "%.*s: missing value", SHOWN(smp->name));
+		return false;
 	}
-	if (calls_prom_value_parse(&smp.value, t, (size_t)(s - t))) {
-		bad(p, "%.*s: invalid value '%.*s'", SHOWN(smp.name),
+	if (calls_prom_value_parse(&smp->value, t, (size_t)(s - t))) {
+		bad(p, "%.*s: invalid value '%.*s'", SHOWN(smp->name),
 		    (int)((s - t) > 32 ? 32 : (s - t)), t);
-		return 0;
+		return false;
 	}
 
 	s = (char *)skip_blank(s, e);
@@ -1050,20 +1082,58 @@ static int parse_sample(struct calls_prom *p, char *s, char *e)
 		t = s;
 		while (s < e && *s != ' ' && *s != '\t')
 			++s;
-		if (ts_parse(p, &smp.ts_ms, t, (size_t)(s - t))) {
+		if (ts_parse(p, &smp->ts_ms, t, (size_t)(s - t))) {
 			bad(p, "%.*s: invalid timestamp '%.*s'",
-			    SHOWN(smp.name),
+			    SHOWN(smp->name),
 			    (int)((s - t) > 32 ? 32 : (s - t)), t);
-			return 0;
+			return false;
 		}
-		smp.has_ts = true;
+		smp->has_ts = true;
 		s = (char *)skip_blank(s, e);
 	}
 	if (s < e && (*s != '#' || !exemplar_ok(s, e))) {
 		bad(p, "%.*s: unexpected text after the value",
-		    SHOWN(smp.name));
-		return 0;
+		    SHOWN(smp->name));
+		return false;
 	}
+
+	return true;
+}
+
+
+/* 0 for a series not seen before, else reported; ENOMEM */
+static int sample_dup(struct calls_prom *p,
+		      const struct calls_prom_sample *smp)
+{
+	int64_t first = sset_add(&p->series, series_hash(smp), p->line);
+
+	if (first < 0)
+		return ENOMEM;
+	if (first == UINT32_MAX) {
+		bad(p, "%.*s: duplicate series", SHOWN(smp->name));
+		return EALREADY;
+	}
+	if (first) {
+		bad(p, "%.*s: duplicate series (first on line %u)",
+		    SHOWN(smp->name), (unsigned)first);
+		return EALREADY;
+	}
+
+	return 0;
+}
+
+
+static int parse_sample(struct calls_prom *p, char *s, char *e)
+{
+	struct calls_prom_sample smp;
+	int err;
+
+	memset(&smp, 0, sizeof(smp));
+	smp.line = p->line;
+	smp.labelv = p->labelv;
+
+	if (!sample_syntax(p, s, e, &smp))
+		return 0;
 
 	sample_family(p, &smp);
 	if (p->nomem)
@@ -1074,20 +1144,9 @@ static int parse_sample(struct calls_prom *p, char *s, char *e)
 		return 0;
 
 	if (p->dupcheck) {
-		int64_t first = sset_add(&p->series, series_hash(&smp),
-					 p->line);
-
-		if (first < 0)
-			return ENOMEM;
-		if (first == UINT32_MAX) {
-			bad(p, "%.*s: duplicate series", SHOWN(smp.name));
-			return 0;
-		}
-		if (first) {
-			bad(p, "%.*s: duplicate series (first on line %u)",
-			    SHOWN(smp.name), (unsigned)first);
-			return 0;
-		}
+		err = sample_dup(p, &smp);
+		if (err)
+			return err == EALREADY ? 0 : err;
 	}
 
 	if (!p->fam_marked) {
@@ -1101,9 +1160,8 @@ static int parse_sample(struct calls_prom *p, char *s, char *e)
 	}
 
 	++p->st->samples;
-	err = p->sampleh ? p->sampleh(&smp, p->arg) : 0;
 
-	return err;
+	return p->sampleh ? p->sampleh(&smp, p->arg) : 0;
 }
 
 
@@ -1128,6 +1186,20 @@ static enum calls_prom_fmt sniff(const char *buf, size_t len)
 		return CALLS_PROM_FMT_OPENMETRICS;
 
 	return CALLS_PROM_FMT_TEXT;
+}
+
+
+/* Sizes the series set for the whole text at once (a series a line at
+ * most): growing it step by step costs more than the parse */
+static int series_presize(struct calls_prom *p, const char *buf, size_t len)
+{
+	size_t lines = 1;
+
+	for (const char *q = buf, *e = buf + len;
+	     (q = memchr(q, '\n', (size_t)(e - q))); q++)
+		++lines;
+
+	return sset_reset(&p->series, lines);
 }
 
 
@@ -1159,17 +1231,8 @@ int calls_prom_parse(struct calls_prom *p, char *buf, size_t len,
 	htab_clear(&p->fams);
 	st->fmt = fmt;
 
-	/* size the series table for the whole text at once: growing it
-	 * step by step costs more than the parse */
-	if (p->dupcheck) {
-		size_t lines = 1;
-
-		for (const char *q = buf, *e = buf + len;
-		     (q = memchr(q, '\n', (size_t)(e - q))); q++)
-			++lines;
-		if (sset_reset(&p->series, lines))
-			return ENOMEM;
-	}
+	if (p->dupcheck && series_presize(p, buf, len))
+		return ENOMEM;
 
 	s = buf;
 	end = buf + len;
