@@ -43,6 +43,8 @@ struct sfu_api {
 	struct http_sock *sock;
 	struct sa local;
 	struct list reqs;       /**< requests waiting on auth */
+	struct list held;       /**< pipelined behind one of those */
+	struct tmr held_tmr;    /**< runs held requests, off-stack   */
 	char version[512];      /**< GET /version body        */
 };
 
@@ -60,6 +62,14 @@ struct api_req {
 	size_t auth_key_len;
 	char *caller;           /**< authenticated clientID  */
 	struct auth_hdr hdr;
+};
+
+/** A request pipelined behind one that waits for auth: HTTP/1.1 answers
+ *  in order, so it runs when the one before it is done */
+struct held {
+	struct le le;
+	struct http_conn *conn;
+	struct http_msg *msg;
 };
 
 struct kv {
@@ -342,11 +352,40 @@ static void h_metrics(struct sfu_api *api, struct http_conn *conn)
 
 /* Requests that wait for auth */
 
+static void held_destructor(void *arg)
+{
+	struct held *h = arg;
+
+	list_unlink(&h->le);
+	mem_deref(h->conn);
+	mem_deref(h->msg);
+}
+
+
+static bool conn_busy(const struct sfu_api *api,
+		      const struct http_conn *conn)
+{
+	for (struct le *le = api->reqs.head; le; le = le->next) {
+		const struct api_req *req = le->data;
+
+		if (req->conn == conn)
+			return true;
+	}
+
+	return false;
+}
+
+
+static void held_handler(void *arg);
+
+
 static void req_destructor(void *arg)
 {
 	struct api_req *req = arg;
 
 	list_unlink(&req->le);
+	if (req->api && req->api->held.head)
+		tmr_start(&req->api->held_tmr, 0, held_handler, req->api);
 	mem_deref(req->conn);
 	mem_deref(req->msg);
 	mem_deref(req->call_id);
@@ -760,6 +799,19 @@ static void http_handler(struct http_conn *conn, const struct http_msg *msg,
 
 	log_debug("%J: %r %r", http_conn_peer(conn), &msg->met, &msg->path);
 
+	if (conn_busy(api, conn)) {
+		struct held *h = mem_zalloc(sizeof(*h), held_destructor);
+
+		if (!h) {
+			http_conn_close(conn);
+			return;
+		}
+		h->conn = mem_ref(conn);
+		h->msg = mem_ref((struct http_msg *)msg);
+		list_append(&api->held, &h->le, h);
+		return;
+	}
+
 	/* libre's server has no chunked decoding: the chunks would be read
 	 * as the next request, so refuse and hang up */
 	if (http_msg_hdr(msg, HTTP_HDR_TRANSFER_ENCODING)) {
@@ -817,9 +869,36 @@ static void http_handler(struct http_conn *conn, const struct http_msg *msg,
 }
 
 
+/* Runs held requests whose connection is free again, in arrival order
+ * (one at a time per connection: each may make its connection busy) */
+static void held_handler(void *arg)
+{
+	struct sfu_api *api = arg;
+	struct le *le = api->held.head;
+
+	while (le) {
+		struct held *h = le->data;
+
+		le = le->next;
+		if (conn_busy(api, h->conn))
+			continue;
+
+		list_unlink(&h->le);
+		if (http_conn_tcp(h->conn))     /* still connected */
+			http_handler(h->conn, h->msg, api);
+		mem_deref(h);
+		/* the list may have changed under us: start over */
+		le = api->held.head;
+	}
+}
+
+
 static void destructor(void *arg)
 {
 	struct sfu_api *api = arg;
+
+	tmr_cancel(&api->held_tmr);
+	list_flush(&api->held);
 
 	api->sock = mem_deref(api->sock);
 	list_flush(&api->reqs);
@@ -972,6 +1051,7 @@ int api_alloc(struct sfu_api **apip, struct sfu *sfu, char *errbuf,
 		return ENOMEM;
 
 	api->sfu = sfu;
+	tmr_init(&api->held_tmr);
 	version_init(api);
 
 	err = listen_config(api, cfg, errbuf, errsz);

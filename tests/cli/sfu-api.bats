@@ -484,6 +484,34 @@ PY
 	kill -0 "$(cat "$BATS_FILE_TMPDIR/$N.pid")"
 }
 
+@test "pipelined requests are answered in order, also behind a bcrypt" {
+	sfu_start RTCD_API_SECURITY_ALLOWSELFREGISTRATION=true
+	register c1 "$KEY1"
+	"$PY" - "${API##*:}" "$(creds c1 "$KEY1")" <<'PY'
+import socket, sys
+port, body = int(sys.argv[1]), sys.argv[2].encode()
+login = (b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n"
+         % len(body)) + body
+ver = b"GET /version HTTP/1.1\r\nHost: x\r\n\r\n"
+nf = b"GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+s = socket.create_connection(("127.0.0.1", port), 10)
+s.settimeout(10)
+s.sendall(login + ver + login + nf)
+buf = b""
+while buf.count(b"HTTP/1.1 ") < 4 or not buf.endswith(b"\n"):
+    d = s.recv(65536)
+    if not d:
+        break
+    buf += d
+parts = [p for p in buf.split(b"HTTP/1.1 ") if p]
+codes = [p[:3] for p in parts]
+assert codes == [b"200", b"200", b"200", b"404"], codes
+assert b"bearerToken" in parts[0] and b"buildVersion" in parts[1], parts
+assert b"bearerToken" in parts[2] and b"page not found" in parts[3], parts
+print("in order:", codes)
+PY
+}
+
 @test "bcrypt rate limit: over the limit is a 429 (test knob)" {
 	sfu_start RTCD_API_SECURITY_ALLOWSELFREGISTRATION=true \
 		CALLS_SFU_TEST_AUTH_RATE=0.01 CALLS_SFU_TEST_AUTH_WAIT_MS=1000
