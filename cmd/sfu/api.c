@@ -72,6 +72,8 @@ struct held {
 	struct http_msg *msg;
 };
 
+enum { API_HELD_MAX = 16 };   /**< pipelined requests held per conn */
+
 struct kv {
 	const char *k;
 	const char *v;
@@ -373,6 +375,21 @@ static bool conn_busy(const struct sfu_api *api,
 	}
 
 	return false;
+}
+
+
+static unsigned held_count(const struct sfu_api *api,
+			   const struct http_conn *conn)
+{
+	unsigned n = 0;
+
+	for (struct le *le = api->held.head; le; le = le->next) {
+		const struct held *h = le->data;
+
+		n += h->conn == conn;
+	}
+
+	return n;
 }
 
 
@@ -800,9 +817,14 @@ static void http_handler(struct http_conn *conn, const struct http_msg *msg,
 	log_debug("%J: %r %r", http_conn_peer(conn), &msg->met, &msg->path);
 
 	if (conn_busy(api, conn)) {
-		struct held *h = mem_zalloc(sizeof(*h), held_destructor);
+		struct held *h = NULL;
 
+		/* bounded: a client that piles up more is dropped */
+		if (held_count(api, conn) < API_HELD_MAX)
+			h = mem_zalloc(sizeof(*h), held_destructor);
 		if (!h) {
+			log_debug("%J: too many pipelined requests",
+				  http_conn_peer(conn));
 			http_conn_close(conn);
 			return;
 		}
