@@ -72,15 +72,12 @@ static void replied(struct echo *e)
 static void udp_h(int flags, void *arg)
 {
 	struct echo *e = arg;
-	struct sa src;
+	struct sa src, local;
 	ssize_t n;
 	int err;
 	(void)flags;
 
-	sa_init(&src, AF_UNSPEC);
-	src.len = sizeof(src.u);
-	n = recvfrom(e->fd, e->buf, sizeof(e->buf), 0, &src.u.sa,
-		     &src.len);
+	n = sock_recv(e->fd, e->buf, sizeof(e->buf), &src, &local);
 	if (n < 0)
 		return;
 
@@ -92,8 +89,10 @@ static void udp_h(int flags, void *arg)
 		return;
 	}
 
-	if (sendto(e->fd, e->buf, (size_t)n, 0, &src.u.sa, src.len) < 0) {
-		log_debug("%J: send: %m", &src, errno);
+	/* from the address the probe came to */
+	err = sock_send(e->fd, e->buf, (size_t)n, &src, &local);
+	if (err) {
+		log_debug("%J: send: %m", &src, err);
 		return;
 	}
 
@@ -239,6 +238,14 @@ int echo_run(const struct probe_opts *o)
 	err = sock_serve(&e->fd, &bound, o);
 	if (err)
 		goto out;
+
+	if (o->proto == PROBE_UDP && sa_is_any(&bound)) {
+		err = sock_pktinfo_enable(e->fd, sa_af(&bound));
+		if (err) {
+			log_error("IP_PKTINFO: %m", err);
+			goto out;
+		}
+	}
 
 	err = fd_listen(e->fd, FD_READ,
 			o->proto == PROBE_UDP ? udp_h : accept_h, e);

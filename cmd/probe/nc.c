@@ -32,6 +32,7 @@ struct nc {
 	bool peer;                /* fd has its peer                 */
 	bool connecting;
 	struct sa peer_sa;
+	struct sa local_sa;       /* UDP listener: where the peer sent to */
 	bool in_on;               /* stdin watched                   */
 	bool in_poll;             /* stdin is a file: read by timer  */
 	bool in_eof;
@@ -98,9 +99,15 @@ static int send_buf(struct nc *nc, const uint8_t *p, size_t len)
 
 	while (len) {
 		size_t n = len > NC_MAX_DGRAM ? NC_MAX_DGRAM : len;
+		int err = 0;
 
-		if (send(nc->fd, p, n, 0) < 0 && errno != EAGAIN)
-			return errno;
+		if (nc->listen)
+			err = sock_send(nc->fd, p, n, &nc->peer_sa,
+					&nc->local_sa);
+		else if (send(nc->fd, p, n, 0) < 0)
+			err = errno;
+		if (err && err != EAGAIN)
+			return err;
 		p += n;
 		len -= n;
 	}
@@ -249,31 +256,55 @@ static void output(struct nc *nc, const uint8_t *p, size_t len)
 }
 
 
-static void udp_first(struct nc *nc, const struct sa *src)
+/* A UDP listener's first datagram: its sender becomes the peer (the
+ * only one from now on, as with nc), answered from the address it sent
+ * to. Not connect(): that would let the kernel pick the source address. */
+static void udp_first(struct nc *nc, const struct sa *src,
+		      const struct sa *local)
 {
 	nc->peer_sa = *src;
+	nc->local_sa = *local;
 	nc->peer = true;
-
-	/* from now on this peer only, as nc does */
-	if (connect(nc->fd, &src->u.sa, src->len) < 0)
-		log_warn("connect to %J: %m", src, errno);
 
 	log_info("connection from udp %J", src);
 	input_start(nc);
 }
 
 
+static ssize_t net_recv(struct nc *nc)
+{
+	struct sa src, local;
+	ssize_t n;
+
+	if (!(nc->listen && nc->o->proto == PROBE_UDP))
+		return recv(nc->fd, nc->netbuf, sizeof(nc->netbuf), 0);
+
+	n = sock_recv(nc->fd, nc->netbuf, sizeof(nc->netbuf), &src,
+		      &local);
+	if (n < 0)
+		return n;
+
+	if (!nc->peer) {
+		udp_first(nc, &src, &local);
+	}
+	else if (!sa_cmp(&src, &nc->peer_sa, SA_ALL)) {
+		log_debug("ignored %zd bytes from %J (not the peer)", n,
+			  &src);
+		errno = EAGAIN;
+		return -1;
+	}
+
+	return n;
+}
+
+
 static void net_h(int flags, void *arg)
 {
 	struct nc *nc = arg;
-	struct sa src;
 	ssize_t n;
 	(void)flags;
 
-	sa_init(&src, AF_UNSPEC);
-	src.len = sizeof(src.u);
-	n = recvfrom(nc->fd, nc->netbuf, sizeof(nc->netbuf), 0,
-		     &src.u.sa, &src.len);
+	n = net_recv(nc);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
 			net_error(nc, errno);
@@ -287,9 +318,6 @@ static void net_h(int flags, void *arg)
 		nc_stop(nc, CALLS_EXIT_OK);
 		return;
 	}
-
-	if (nc->o->proto == PROBE_UDP && !nc->peer)
-		udp_first(nc, &src);
 
 	output(nc, nc->netbuf, (size_t)n);
 }
@@ -387,6 +415,12 @@ static int nc_listen(struct nc *nc)
 	}
 
 	nc->fd = fd;
+
+	if (sa_is_any(&bound)) {
+		err = sock_pktinfo_enable(fd, sa_af(&bound));
+		if (err)
+			return err;
+	}
 
 	return data_start(nc);
 }

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct sa;
 
@@ -125,6 +126,11 @@ int  sock_serve(int *fdp, struct sa *bound, const struct probe_opts *o);
 int  sock_dial(int *fdp, struct sa *dst, bool *inprogress,
 	       const struct probe_opts *o);
 int  sock_error(int fd);
+int  sock_pktinfo_enable(int fd, int af);
+ssize_t sock_recv(int fd, uint8_t *buf, size_t size, struct sa *src,
+		  struct sa *local);
+int  sock_send(int fd, const uint8_t *buf, size_t len, const struct sa *dst,
+	       const struct sa *local);
 bool sock_err_unanswered(int err);
 const char *proto_name(enum probe_proto proto);
 

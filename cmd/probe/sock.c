@@ -318,3 +318,127 @@ bool sock_err_unanswered(int err)
 		return false;
 	}
 }
+
+
+/**
+ * A UDP socket bound to the any-address answers from the address each
+ * datagram came to (IP_PKTINFO / IPV6_PKTINFO). Without this a host with
+ * several addresses (even 127.0.0.2 on lo) may answer from another one,
+ * and a client with a connected socket never sees the answer.
+ */
+int sock_pktinfo_enable(int fd, int af)
+{
+	int on = 1;
+
+	if (af == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)))
+		return errno;
+
+	/* IPv4 datagrams on a dual-stack socket carry IP_PKTINFO */
+	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) &&
+	    af == AF_INET)
+		return errno;
+
+	return 0;
+}
+
+
+/** recvfrom() that also tells the local address (af 0 when unknown) */
+ssize_t sock_recv(int fd, uint8_t *buf, size_t size, struct sa *src,
+		  struct sa *local)
+{
+	union {
+		char b[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+		       CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = {.iov_base = buf, .iov_len = size};
+	struct msghdr mh;
+	struct cmsghdr *c;
+	ssize_t n;
+
+	memset(&mh, 0, sizeof(mh));
+	sa_init(src, AF_UNSPEC);
+	sa_init(local, AF_UNSPEC);
+	mh.msg_name = &src->u;
+	mh.msg_namelen = sizeof(src->u);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = ctl.b;
+	mh.msg_controllen = sizeof(ctl.b);
+
+	n = recvmsg(fd, &mh, 0);
+	if (n < 0)
+		return n;
+	src->len = mh.msg_namelen;
+
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == IPPROTO_IP &&
+		    c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			sa_set_in(local, ntohl(pi.ipi_addr.s_addr), 0);
+		}
+		else if (c->cmsg_level == IPPROTO_IPV6 &&
+			 c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			sa_set_in6(local, pi.ipi6_addr.s6_addr, 0);
+		}
+	}
+
+	return n;
+}
+
+
+/** sendto() from the local address local (when af is set) */
+int sock_send(int fd, const uint8_t *buf, size_t len, const struct sa *dst,
+	      const struct sa *local)
+{
+	union {
+		char b[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+	struct msghdr mh;
+	struct cmsghdr *c;
+
+	memset(&mh, 0, sizeof(mh));
+	memset(&ctl, 0, sizeof(ctl));
+	mh.msg_name = (void *)&dst->u;
+	mh.msg_namelen = dst->len;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+
+	if (local && sa_af(local) == AF_INET) {
+		struct in_pktinfo pi;
+
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi_spec_dst = local->u.in.sin_addr;
+		mh.msg_control = ctl.b;
+		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	}
+	else if (local && sa_af(local) == AF_INET6) {
+		struct in6_pktinfo pi;
+
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi6_addr = local->u.in6.sin6_addr;
+		mh.msg_control = ctl.b;
+		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	}
+
+	if (sendmsg(fd, &mh, 0) < 0)
+		return errno;
+
+	return 0;
+}

@@ -408,6 +408,38 @@ max_loss_run() {            # max_loss_run udp|tcp PCT: responder stops at 5 of 
 	[[ $output == *"ready udp=127.0.0.1:"* ]]
 }
 
+# Bound to the any-address, replies leave from the address the datagram
+# came to (IP_PKTINFO): 127.0.0.2 is a second address of lo, and a reply
+# from 127.0.0.1 would never reach a socket connected to 127.0.0.2 (the
+# real nc -l -u fails this way).
+@test "listen --echo on the any-address answers from the address probed" {
+	start_echo eany -u
+	grep -q '^ready udp=0.0.0.0:' "$BATS_FILE_TMPDIR/eany.out"
+	run calls-probe ping -u -c 2 -i 0.01 127.0.0.2 "$port"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	stop_daemon eany
+	start_echo eany6 -u -6
+	for host in 127.0.0.2 ::1; do
+		run calls-probe ping -u -c 2 -i 0.01 "$host" "$port"
+		echo "$output"
+		[ "$status" -eq 0 ]
+	done
+	stop_daemon eany6
+}
+
+@test "listen -u on the any-address answers nc from the address it used" {
+	bg srv calls-probe listen -u -p 0
+	port=$(listen_port srv)
+	bg cli nc -u 127.0.0.2 "$port"
+	say cli "to the second address"
+	wait_for "$T/srv.out" "to the second address"
+	say srv "answered from it"
+	wait_for "$T/cli.out" "answered from it"
+	fin cli
+	fin srv
+}
+
 @test "ping stopped by SIGTERM prints the summary of what it sent" {
 	start_echo es -u -s 127.0.0.1
 	calls-probe ping -u --json -c 100000 -i 0.01 127.0.0.1 "$port" \
