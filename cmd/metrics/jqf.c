@@ -195,6 +195,56 @@ static bool value_of(jv obj, double *vp)
 }
 
 
+/* The string labels of a record object, pointing into v; caller frees
+ * *labvp */
+static int labels_of(jv v, struct calls_prom_label **labvp, size_t *np)
+{
+	struct calls_prom_label *labv;
+	jv labels;
+	size_t n = 0;
+	int cnt;
+
+	*labvp = NULL;
+	*np = 0;
+
+	labels = jv_object_get(jv_copy(v), jv_string("labels"));
+	if (jv_get_kind(labels) != JV_KIND_OBJECT) {
+		jv_free(labels);
+		return 0;
+	}
+
+	cnt = jv_object_length(jv_copy(labels));
+	labv = calloc((size_t)cnt + 1, sizeof(*labv));
+	if (!labv) {
+		jv_free(labels);
+		return ENOMEM;
+	}
+
+	jv_object_foreach(labels, key, val) {
+		const char *k = jv_string_value(key);
+
+		if (jv_get_kind(val) == JV_KIND_STRING && n < (size_t)cnt &&
+		    calls_prom_label_name_valid(k, strlen(k))) {
+			/* both stay alive inside v */
+			labv[n].name.p = k;
+			labv[n].name.l = strlen(k);
+			labv[n].value.p = jv_string_value(val);
+			labv[n].value.l = (size_t)
+				jv_string_length_bytes(jv_copy(val));
+			++n;
+		}
+		jv_free(key);
+		jv_free(val);
+	}
+	jv_free(labels);
+
+	*labvp = labv;
+	*np = n;
+
+	return 0;
+}
+
+
 /* A record from a jq output, when it has the shape of one */
 static bool to_rec(struct jqf *jqf, jv v, struct rec *r,
 		   const char *target)
@@ -202,8 +252,8 @@ static bool to_rec(struct jqf *jqf, jv v, struct rec *r,
 	struct calls_prom_label *labv = NULL;
 	struct calls_prom_str ts;
 	struct kept *k;
-	jv labels, t;
 	size_t n = 0;
+	jv t;
 
 	if (jv_get_kind(v) != JV_KIND_OBJECT)
 		return false;
@@ -236,33 +286,8 @@ static bool to_rec(struct jqf *jqf, jv v, struct rec *r,
 	}
 	jv_free(t);
 
-	labels = jv_object_get(jv_copy(v), jv_string("labels"));
-	if (jv_get_kind(labels) == JV_KIND_OBJECT) {
-		int cnt = jv_object_length(jv_copy(labels));
-
-		labv = calloc((size_t)cnt + 1, sizeof(*labv));
-		if (!labv) {
-			jv_free(labels);
-			return false;
-		}
-		jv_object_foreach(labels, key, val) {
-			if (jv_get_kind(val) == JV_KIND_STRING &&
-			    n < (size_t)cnt &&
-			    calls_prom_label_name_valid(jv_string_value(key),
-				    strlen(jv_string_value(key)))) {
-				/* both stay alive inside v */
-				labv[n].name.p = jv_string_value(key);
-				labv[n].name.l = strlen(labv[n].name.p);
-				labv[n].value.p = jv_string_value(val);
-				labv[n].value.l = (size_t)
-					jv_string_length_bytes(jv_copy(val));
-				++n;
-			}
-			jv_free(key);
-			jv_free(val);
-		}
-	}
-	jv_free(labels);
+	if (labels_of(v, &labv, &n))
+		return false;
 
 	if (jqf->keepc == jqf->keepsz) {
 		size_t nsz = jqf->keepsz ? jqf->keepsz * 2 : 64;

@@ -130,59 +130,12 @@ static int parse_quantiles(struct run_cfg *cfg, const char *s)
 }
 
 
-/* Options of either command; returns -1 to go on, else an exit code */
-static int option(struct run_cfg *cfg, bool summary, int c,
-		  const char *arg)
+/* Connection options, the same for both commands */
+static int conn_option(struct run_cfg *cfg, int c, const char *arg)
 {
 	unsigned long u;
 
 	switch (c) {
-
-	case 'f':
-		if (!strcmp(arg, "json"))
-			cfg->fmt = OUT_JSON, cfg->json = true;
-		else if (!summary && !strcmp(arg, "table"))
-			cfg->fmt = OUT_TABLE;
-		else if (!summary && !strcmp(arg, "prom"))
-			cfg->fmt = OUT_PROM;
-		else if (summary && !strcmp(arg, "text"))
-			cfg->json = false;
-		else
-			return calls_usage_error(&prog, "invalid --format "
-				"'%s' (%s)", arg, summary ? "text, json" :
-				"json, table, prom");
-		break;
-
-	case 'g': cfg->group = true; break;
-	case OPT_FILTER: cfg->filter = arg; break;
-	case OPT_CHECK: cfg->check = arg; break;
-	case OPT_COUNT_ONLY: cfg->count_only = true; break;
-	case OPT_STRICT: cfg->strict = true; break;
-	case OPT_TARGET_LABEL:
-		if (*arg && !calls_prom_label_name_valid(arg, strlen(arg)))
-			return calls_usage_error(&prog, "invalid "
-				"--target-label '%s'", arg);
-		cfg->target_label = arg;
-		break;
-
-	case 'i':
-		if (calls_opt_duration(&cfg->interval, arg) ||
-		    (!summary && cfg->interval <= 0))
-			return calls_usage_error(&prog, "invalid --interval "
-				"'%s'", arg);
-		break;
-
-	case 'n':
-		if (calls_opt_uint(&cfg->count, arg, 1, 100000000))
-			return calls_usage_error(&prog, "invalid --count "
-				"'%s'", arg);
-		break;
-
-	case OPT_QUANTILES:
-		if (parse_quantiles(cfg, arg))
-			return calls_usage_error(&prog, "invalid --quantiles "
-				"'%s' (up to 16 numbers in [0, 1])", arg);
-		break;
 
 	case 't':
 		if (calls_opt_duration(&cfg->so.timeout, arg) ||
@@ -233,6 +186,66 @@ static int option(struct run_cfg *cfg, bool summary, int c,
 
 	default:
 		return calls_usage_error(&prog, "unexpected option");
+	}
+
+	return -1;
+}
+
+
+/* Options of either command; returns -1 to go on, else an exit code */
+static int option(struct run_cfg *cfg, bool summary, int c,
+		  const char *arg)
+{
+	switch (c) {
+
+	case 'f':
+		if (!strcmp(arg, "json"))
+			cfg->fmt = OUT_JSON, cfg->json = true;
+		else if (!summary && !strcmp(arg, "table"))
+			cfg->fmt = OUT_TABLE;
+		else if (!summary && !strcmp(arg, "prom"))
+			cfg->fmt = OUT_PROM;
+		else if (summary && !strcmp(arg, "text"))
+			cfg->json = false;
+		else
+			return calls_usage_error(&prog, "invalid --format "
+				"'%s' (%s)", arg, summary ? "text, json" :
+				"json, table, prom");
+		break;
+
+	case 'g': cfg->group = true; break;
+	case OPT_FILTER: cfg->filter = arg; break;
+	case OPT_CHECK: cfg->check = arg; break;
+	case OPT_COUNT_ONLY: cfg->count_only = true; break;
+	case OPT_STRICT: cfg->strict = true; break;
+	case OPT_TARGET_LABEL:
+		if (*arg && !calls_prom_label_name_valid(arg, strlen(arg)))
+			return calls_usage_error(&prog, "invalid "
+				"--target-label '%s'", arg);
+		cfg->target_label = arg;
+		break;
+
+	case 'i':
+		if (calls_opt_duration(&cfg->interval, arg) ||
+		    (!summary && cfg->interval <= 0))
+			return calls_usage_error(&prog, "invalid --interval "
+				"'%s'", arg);
+		break;
+
+	case 'n':
+		if (calls_opt_uint(&cfg->count, arg, 1, 100000000))
+			return calls_usage_error(&prog, "invalid --count "
+				"'%s'", arg);
+		break;
+
+	case OPT_QUANTILES:
+		if (parse_quantiles(cfg, arg))
+			return calls_usage_error(&prog, "invalid --quantiles "
+				"'%s' (up to 16 numbers in [0, 1])", arg);
+		break;
+
+	default:
+		return conn_option(cfg, c, arg);
 	}
 
 	return -1;

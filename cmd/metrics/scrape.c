@@ -325,20 +325,13 @@ static void xfer_done(CURLM *m, struct xfer *x, CURLcode code,
 }
 
 
-int scrape_run(const struct scrape_opts *opts, const char *const *targets,
-	       size_t n, struct scrape_result *results)
+/* Starts every target ("-" is read at once); *leftp: transfers under way */
+static int xfers_start(CURLM *m, struct xfer *xv, size_t n,
+		       const struct scrape_opts *opts,
+		       const char *const *targets,
+		       struct scrape_result *results, size_t *leftp)
 {
-	struct xfer *xv;
-	CURLM *m;
-	size_t left = 0;
-	int err = 0;
-
-	xv = mem_zalloc(n * sizeof(*xv) + 1, NULL);
-	m = curl_multi_init();
-	if (!xv || !m) {
-		err = ENOMEM;
-		goto out;
-	}
+	int err;
 
 	for (size_t i = 0; i < n; i++) {
 		struct xfer *x = &xv[i];
@@ -349,12 +342,10 @@ int scrape_run(const struct scrape_opts *opts, const char *const *targets,
 
 		if (!strcmp(targets[i], "-")) {
 			err = scrape_read_fd(STDIN_FILENO, &x->res->body);
-			if (err) {
+			if (err)
 				snprintf(x->res->error, sizeof(x->res->error),
 					 "reading standard input: %s",
 					 strerror(err));
-				err = 0;
-			}
 			x->done = true;
 			continue;
 		}
@@ -363,14 +354,22 @@ int scrape_run(const struct scrape_opts *opts, const char *const *targets,
 		if (!err)
 			err = xfer_start(m, x);
 		if (err)
-			goto out;
-		++left;
+			return err;
+		++*leftp;
 	}
 
+	return 0;
+}
+
+
+/* Drives the transfers until every one is done, retries included */
+static int multi_loop(CURLM *m, struct xfer *xv, size_t n,
+		      const struct scrape_opts *opts, size_t left)
+{
 	while (left) {
 		struct CURLMsg *msg;
 		double now, wake = 1.0;
-		int running, q;
+		int running, q, err;
 
 		curl_multi_perform(m, &running);
 
@@ -396,7 +395,7 @@ int scrape_run(const struct scrape_opts *opts, const char *const *targets,
 			if (x->next_try <= now) {
 				err = xfer_start(m, x);
 				if (err)
-					goto out;
+					return err;
 			}
 			else if (x->next_try - now < wake)
 				wake = x->next_try - now;
@@ -406,6 +405,29 @@ int scrape_run(const struct scrape_opts *opts, const char *const *targets,
 			curl_multi_poll(m, NULL, 0, (int)(wake * 1000) + 1,
 					NULL);
 	}
+
+	return 0;
+}
+
+
+int scrape_run(const struct scrape_opts *opts, const char *const *targets,
+	       size_t n, struct scrape_result *results)
+{
+	struct xfer *xv;
+	CURLM *m;
+	size_t left = 0;
+	int err;
+
+	xv = mem_zalloc(n * sizeof(*xv) + 1, NULL);
+	m = curl_multi_init();
+	if (!xv || !m) {
+		err = ENOMEM;
+		goto out;
+	}
+
+	err = xfers_start(m, xv, n, opts, targets, results, &left);
+	if (!err)
+		err = multi_loop(m, xv, n, opts, left);
 
  out:
 	if (m) {

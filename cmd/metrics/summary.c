@@ -188,34 +188,48 @@ static void bytes_human(char *buf, size_t sz, double v)
 }
 
 
-int summary_print(FILE *f, const struct batch *first,
-		  const struct batch *second, double dt, bool json)
+struct summary {
+	const char *target;
+	bool rates;
+	double dt;
+	struct part sess, calls, tracks, ws, states, errs, cpu, rss, bw;
+	bool netbw;             /* bandwidth from the process counters */
+	double cpu_pct;
+};
+
+
+static void summary_collect(struct summary *sm, const struct batch *first,
+			    const struct batch *second, double dt)
 {
 	const struct batch *last = second ? second : first;
 	const char *pre = find_prefix(first);
-	struct part sess, calls, tracks, ws, states, errs, cpu, rss, bw;
-	bool netbw = false;
-	char buf[64];
-	double cpu_pct = NAN;
 
-	part_get(&sess, last, NULL, 0, pre, "rtc_sessions_total", NULL,
+	sm->target = first->target;
+	sm->rates = second != NULL;
+	sm->dt = dt;
+	sm->netbw = false;
+	sm->cpu_pct = NAN;
+
+	part_get(&sm->sess, last, NULL, 0, pre, "rtc_sessions_total", NULL,
 		 NULL);
-	part_get(&calls, last, NULL, 0, pre, "rtc_calls_total", NULL, NULL);
-	part_get(&tracks, last, NULL, 0, pre, "rtc_rtp_tracks_total",
+	part_get(&sm->calls, last, NULL, 0, pre, "rtc_calls_total", NULL,
+		 NULL);
+	part_get(&sm->tracks, last, NULL, 0, pre, "rtc_rtp_tracks_total",
 		 "direction", "type");
-	part_get(&ws, last, NULL, 0, pre, "ws_connections_total", NULL,
+	part_get(&sm->ws, last, NULL, 0, pre, "ws_connections_total", NULL,
 		 NULL);
-	part_get(&states, first, second, dt, pre, "rtc_conn_states_total",
+	part_get(&sm->states, first, second, dt, pre,
+		 "rtc_conn_states_total", "type", NULL);
+	part_get(&sm->errs, first, second, dt, pre, "rtc_errors_total",
 		 "type", NULL);
-	part_get(&errs, first, second, dt, pre, "rtc_errors_total", "type",
-		 NULL);
-	part_get(&cpu, first, second, dt, pre, "process_cpu_seconds_total",
-		 NULL, NULL);
-	part_get(&rss, last, NULL, 0, pre, "process_resident_memory_bytes",
-		 NULL, NULL);
-	part_get(&bw, first, second, dt, pre, "rtc_rtp_bytes_total",
+	part_get(&sm->cpu, first, second, dt, pre,
+		 "process_cpu_seconds_total", NULL, NULL);
+	part_get(&sm->rss, last, NULL, 0, pre,
+		 "process_resident_memory_bytes", NULL, NULL);
+	part_get(&sm->bw, first, second, dt, pre, "rtc_rtp_bytes_total",
 		 "direction", NULL);
-	if (!bw.found) {
+
+	if (!sm->bw.found) {
 		struct part rx, tx;
 
 		part_get(&rx, first, second, dt, pre,
@@ -223,90 +237,78 @@ int summary_print(FILE *f, const struct batch *first,
 		part_get(&tx, first, second, dt, pre,
 			 "process_network_transmit_bytes_total", NULL, NULL);
 		if (rx.found && tx.found && rx.n && tx.n) {
-			memset(&bw, 0, sizeof(bw));
-			bw.found = true;
-			bw.n = 2;
-			bw.itemv[0] = rx.itemv[0];
-			str_ncpy(bw.itemv[0].key, "in", 64);
-			bw.itemv[1] = tx.itemv[0];
-			str_ncpy(bw.itemv[1].key, "out", 64);
-			netbw = true;
+			memset(&sm->bw, 0, sizeof(sm->bw));
+			sm->bw.found = true;
+			sm->bw.n = 2;
+			sm->bw.itemv[0] = rx.itemv[0];
+			str_ncpy(sm->bw.itemv[0].key, "in", 64);
+			sm->bw.itemv[1] = tx.itemv[0];
+			str_ncpy(sm->bw.itemv[1].key, "out", 64);
+			sm->netbw = true;
 		}
 	}
-	if (cpu.found && cpu.n && cpu.itemv[0].has_rate)
-		cpu_pct = cpu.itemv[0].rate * 100.0;
 
-	if (json) {
-		struct calls_jw w;
-		int err = calls_jw_init(&w);
+	if (sm->cpu.found && sm->cpu.n && sm->cpu.itemv[0].has_rate)
+		sm->cpu_pct = sm->cpu.itemv[0].rate * 100.0;
+}
 
-		if (err)
-			return err;
-		calls_jw_obj_begin(&w, NULL);
-		calls_jw_str(&w, "target", first->target);
-		calls_jw_dbl(&w, "interval", dt);
-		if (sess.found)
-			calls_jw_dbl(&w, "sessions", part_sum(&sess));
-		else
-			calls_jw_null(&w, "sessions");
-		if (calls.found)
-			calls_jw_dbl(&w, "calls", part_sum(&calls));
-		else
-			calls_jw_null(&w, "calls");
-		json_items(&w, "tracks", &tracks);
-		if (ws.found)
-			calls_jw_dbl(&w, "ws_connections", part_sum(&ws));
-		else
-			calls_jw_null(&w, "ws_connections");
-		json_items(&w, "conn_states", &states);
-		json_items(&w, "errors", &errs);
-		calls_jw_dbl(&w, "cpu_percent", cpu_pct);
-		calls_jw_dbl(&w, "cpu_seconds", part_sum(&cpu));
-		calls_jw_dbl(&w, "rss_bytes", rss.found ? part_sum(&rss) :
-			     NAN);
-		calls_jw_obj_begin(&w, "bandwidth_bps");
-		for (size_t j = 0; bw.found && j < bw.n; j++)
-			calls_jw_dbl(&w, bw.itemv[j].key,
-				     bw.itemv[j].has_rate ?
-				     bw.itemv[j].rate * 8 : NAN);
-		calls_jw_obj_end(&w);
-		calls_jw_obj_end(&w);
-		err = calls_jw_line(&w, f);
-		calls_jw_close(&w);
+
+static void json_sum(struct calls_jw *w, const char *key,
+		     const struct part *pt)
+{
+	if (pt->found)
+		calls_jw_dbl(w, key, part_sum(pt));
+	else
+		calls_jw_null(w, key);
+}
+
+
+static int summary_json(FILE *f, const struct summary *sm)
+{
+	struct calls_jw w;
+	int err = calls_jw_init(&w);
+
+	if (err)
 		return err;
-	}
 
-	fprintf(f, "%-13s%s%s\n", "target", first->target,
-		second ? "" : "  (one scrape: no rates)");
-	text_items(f, "sessions", &sess, false);
-	text_items(f, "calls", &calls, false);
-	text_items(f, "tracks", &tracks, false);
-	text_items(f, "ws conns", &ws, false);
-	text_items(f, "conn states", &states, true);
-	text_items(f, "errors", &errs, true);
+	calls_jw_obj_begin(&w, NULL);
+	calls_jw_str(&w, "target", sm->target);
+	calls_jw_dbl(&w, "interval", sm->dt);
+	json_sum(&w, "sessions", &sm->sess);
+	json_sum(&w, "calls", &sm->calls);
+	json_items(&w, "tracks", &sm->tracks);
+	json_sum(&w, "ws_connections", &sm->ws);
+	json_items(&w, "conn_states", &sm->states);
+	json_items(&w, "errors", &sm->errs);
+	calls_jw_dbl(&w, "cpu_percent", sm->cpu_pct);
+	calls_jw_dbl(&w, "cpu_seconds", part_sum(&sm->cpu));
+	calls_jw_dbl(&w, "rss_bytes", sm->rss.found ? part_sum(&sm->rss) :
+		     NAN);
+	calls_jw_obj_begin(&w, "bandwidth_bps");
+	for (size_t j = 0; sm->bw.found && j < sm->bw.n; j++)
+		calls_jw_dbl(&w, sm->bw.itemv[j].key,
+			     sm->bw.itemv[j].has_rate ?
+			     sm->bw.itemv[j].rate * 8 : NAN);
+	calls_jw_obj_end(&w);
+	calls_jw_obj_end(&w);
 
-	fprintf(f, "%-13s", "cpu");
-	if (!cpu.found)
-		fprintf(f, "-\n");
-	else if (isnan(cpu_pct))
-		fprintf(f, "%.2f s total\n", part_sum(&cpu));
-	else
-		fprintf(f, "%.1f%%  (%.2f s total)\n", cpu_pct,
-			part_sum(&cpu));
+	err = calls_jw_line(&w, f);
+	calls_jw_close(&w);
 
-	fprintf(f, "%-13s", "rss");
-	if (rss.found) {
-		bytes_human(buf, sizeof(buf), part_sum(&rss));
-		fprintf(f, "%s\n", buf);
-	}
-	else
-		fprintf(f, "-\n");
+	return err;
+}
 
+
+static void text_bandwidth(FILE *f, const struct summary *sm)
+{
 	fprintf(f, "%-13s", "bandwidth");
-	if (!bw.found)
+	if (!sm->bw.found) {
 		fprintf(f, "-\n");
-	for (size_t j = 0; bw.found && j < bw.n; j++) {
-		const struct item *it = &bw.itemv[j];
+		return;
+	}
+
+	for (size_t j = 0; j < sm->bw.n; j++) {
+		const struct item *it = &sm->bw.itemv[j];
 
 		if (it->has_rate)
 			fprintf(f, "%s%s %.3g kbit/s", j ? ", " : "", it->key,
@@ -315,8 +317,62 @@ int summary_print(FILE *f, const struct batch *first,
 			fprintf(f, "%s%s %g bytes", j ? ", " : "", it->key,
 				it->v);
 	}
-	if (bw.found)
-		fprintf(f, "%s\n", netbw ? "  (process network)" : "");
+	fprintf(f, "%s\n", sm->netbw ? "  (process network)" : "");
+}
 
-	return 0;
+
+static void summary_text(FILE *f, const struct summary *sm)
+{
+	char buf[64];
+
+	fprintf(f, "%-13s%s%s\n", "target", sm->target,
+		sm->rates ? "" : "  (one scrape: no rates)");
+	text_items(f, "sessions", &sm->sess, false);
+	text_items(f, "calls", &sm->calls, false);
+	text_items(f, "tracks", &sm->tracks, false);
+	text_items(f, "ws conns", &sm->ws, false);
+	text_items(f, "conn states", &sm->states, true);
+	text_items(f, "errors", &sm->errs, true);
+
+	fprintf(f, "%-13s", "cpu");
+	if (!sm->cpu.found)
+		fprintf(f, "-\n");
+	else if (isnan(sm->cpu_pct))
+		fprintf(f, "%.2f s total\n", part_sum(&sm->cpu));
+	else
+		fprintf(f, "%.1f%%  (%.2f s total)\n", sm->cpu_pct,
+			part_sum(&sm->cpu));
+
+	fprintf(f, "%-13s", "rss");
+	if (sm->rss.found) {
+		bytes_human(buf, sizeof(buf), part_sum(&sm->rss));
+		fprintf(f, "%s\n", buf);
+	}
+	else
+		fprintf(f, "-\n");
+
+	text_bandwidth(f, sm);
+}
+
+
+int summary_print(FILE *f, const struct batch *first,
+		  const struct batch *second, double dt, bool json)
+{
+	struct summary *sm;
+	int err = 0;
+
+	/* a few KiB of parts: not on the stack */
+	sm = mem_zalloc(sizeof(*sm), NULL);
+	if (!sm)
+		return ENOMEM;
+
+	summary_collect(sm, first, second, dt);
+	if (json)
+		err = summary_json(f, sm);
+	else
+		summary_text(f, sm);
+
+	mem_deref(sm);
+
+	return err;
 }
