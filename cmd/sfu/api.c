@@ -804,35 +804,15 @@ static bool answer_now(struct sfu_api *api, struct http_conn *conn,
 }
 
 
-static void http_handler(struct http_conn *conn, const struct http_msg *msg,
-			 void *arg)
+/** One request, its turn on its connection come */
+static void dispatch(struct sfu_api *api, struct http_conn *conn,
+		     const struct http_msg *msg)
 {
-	struct sfu_api *api = arg;
 	struct sfu *sfu = api->sfu;
 	struct pl call = PL_INIT, sess = PL_INIT;
 	struct api_req *req = NULL;
 	enum api_route route;
 	int err;
-
-	log_debug("%J: %r %r", http_conn_peer(conn), &msg->met, &msg->path);
-
-	if (conn_busy(api, conn)) {
-		struct held *h = NULL;
-
-		/* bounded: a client that piles up more is dropped */
-		if (held_count(api, conn) < API_HELD_MAX)
-			h = mem_zalloc(sizeof(*h), held_destructor);
-		if (!h) {
-			log_debug("%J: too many pipelined requests",
-				  http_conn_peer(conn));
-			http_conn_close(conn);
-			return;
-		}
-		h->conn = mem_ref(conn);
-		h->msg = mem_ref((struct http_msg *)msg);
-		list_append(&api->held, &h->le, h);
-		return;
-	}
 
 	/* libre's server has no chunked decoding: the chunks would be read
 	 * as the next request, so refuse and hang up */
@@ -891,6 +871,37 @@ static void http_handler(struct http_conn *conn, const struct http_msg *msg,
 }
 
 
+static void http_handler(struct http_conn *conn, const struct http_msg *msg,
+			 void *arg)
+{
+	struct sfu_api *api = arg;
+	struct held *h = NULL;
+
+	log_debug("%J: %r %r", http_conn_peer(conn), &msg->met, &msg->path);
+
+	/* HTTP/1.1 answers in order: behind a request that waits for
+	 * bcrypt, or behind held ones, a request waits its turn */
+	if (!conn_busy(api, conn) && !held_count(api, conn)) {
+		dispatch(api, conn, msg);
+		return;
+	}
+
+	/* bounded: a client that piles up more is dropped */
+	if (held_count(api, conn) < API_HELD_MAX)
+		h = mem_zalloc(sizeof(*h), held_destructor);
+	if (!h) {
+		log_debug("%J: too many pipelined requests",
+			  http_conn_peer(conn));
+		http_conn_close(conn);
+		return;
+	}
+
+	h->conn = mem_ref(conn);
+	h->msg = mem_ref((struct http_msg *)msg);
+	list_append(&api->held, &h->le, h);
+}
+
+
 /* Runs held requests whose connection is free again, in arrival order
  * (one at a time per connection: each may make its connection busy) */
 static void held_handler(void *arg)
@@ -907,7 +918,7 @@ static void held_handler(void *arg)
 
 		list_unlink(&h->le);
 		if (http_conn_tcp(h->conn))     /* still connected */
-			http_handler(h->conn, h->msg, api);
+			dispatch(api, h->conn, h->msg);
 		mem_deref(h);
 		/* the list may have changed under us: start over */
 		le = api->held.head;
