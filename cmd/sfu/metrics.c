@@ -214,16 +214,98 @@ static int labcmp(const char *const *a, const char *const *b, size_t n)
 }
 
 
+/* Length of the valid UTF-8 sequence at s, or 0 */
+static size_t utf8_seq(const unsigned char *s)
+{
+	uint32_t cp;
+	size_t k, j;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		k = 1;
+		cp = s[0] & 0x1f;
+	}
+	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		k = 2;
+		cp = s[0] & 0x0f;
+	}
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		k = 3;
+		cp = s[0] & 0x07;
+	}
+	else {
+		return 0;
+	}
+
+	for (j = 1; j <= k; j++) {
+		if ((s[j] & 0xc0) != 0x80)   /* also stops at the NUL */
+			return 0;
+		cp = (cp << 6) | (s[j] & 0x3f);
+	}
+	if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+
+	return k + 1;
+}
+
+
+enum { LABEL_MAX = 256 };
+
+/*
+ * The text format wants UTF-8 label values: values from the network
+ * that are not get each bad byte replaced by U+FFFD (in buf, cut to
+ * LABEL_MAX bytes), so a scrape always parses.
+ */
+static const char *label_clean(const char *v, char *buf)
+{
+	const unsigned char *p;
+	size_t o = 0, n;
+
+	for (p = (const unsigned char *)v; *p; p += n) {
+		n = utf8_seq(p);
+		if (!n)
+			break;
+	}
+	if (!*p)
+		return v;
+
+	for (p = (const unsigned char *)v; *p; p += n ? n : 1) {
+		n = utf8_seq(p);
+		if (n && o + n < LABEL_MAX) {
+			memcpy(buf + o, p, n);
+			o += n;
+		}
+		else if (!n && o + 3 < LABEL_MAX) {
+			memcpy(buf + o, "\xef\xbf\xbd", 3);
+			o += 3;
+		}
+		else {
+			break;
+		}
+	}
+	buf[o] = '\0';
+
+	return buf;
+}
+
+
 /* The series with these label values; created (in order) if new.
  * Called with the lock held. */
 static struct series *series_get(struct sfu_metrics *m, enum fam_id id,
-				 const char *const *vals)
+				 const char *const *raw)
 {
 	const struct family *f = &fams[id];
 	const size_t n = fam_labelc(f);
+	char bufv[MAX_LABELS][LABEL_MAX];
+	const char *vals[MAX_LABELS];
 	struct series *s;
 	struct le *le;
 	size_t i;
+
+	for (i = 0; i < n; i++)
+		vals[i] = label_clean(raw[i], bufv[i]);
 
 	for (le = list_head(&m->seriesv[id]); le; le = le->next) {
 		int r;

@@ -40,6 +40,9 @@ static void populate(struct sfu_metrics *m)
 	sfu_metrics_observe(m, SFU_HIST_CLIENT_JITTER, "c1", 0.006);
 	/* a label value that needs escaping */
 	sfu_metrics_ws_conn(m, "we\"ird\\id\nx", +1);
+	/* and one that is not UTF-8 (twice: the same series) */
+	sfu_metrics_ws_msg(m, "c1", "bad\xff\xc3(", false);
+	sfu_metrics_ws_msg(m, "c1", "bad\xff\xc3(", false);
 }
 
 
@@ -52,6 +55,8 @@ static int test_metrics_families(void)
 		"rtcd_ws_connections_total{clientID="
 		"\"we\\\"ird\\\\id\\nx\"} 1\n",
 		"# TYPE rtcd_ws_messages_total counter\n",
+		"rtcd_ws_messages_total{clientID=\"c1\",type=\"bad"
+		"\xef\xbf\xbd\xef\xbf\xbd(\",direction=\"in\"} 2\n",
 		"rtcd_ws_messages_total{clientID=\"c1\",type=\"join\","
 		"direction=\"in\"} 2\n",
 		"rtcd_ws_messages_total{clientID=\"c1\",type=\"rtc\","
