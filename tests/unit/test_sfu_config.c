@@ -686,6 +686,67 @@ static int test_config_print_json(void)
 }
 
 
+/* --print-config output is JSON that jq reads back unchanged */
+static int test_config_print_jq(void)
+{
+	char *const env[] = {
+		"RTCD_RTC_ICESERVERS=[{\"urls\":[\"turn:t\"],\"username\":"
+		"\"u\\\"q\",\"credential\":\"pw\"}]",
+		"RTCD_RTC_ICEHOSTOVERRIDE=h\tx",       /* escaped in JSON */
+		NULL,
+	};
+	char path[] = "/tmp/sfu-config-json-XXXXXX";
+	struct sfu_config *cfg = NULL;
+	char errbuf[256] = "", line[8192] = "", cmd[256];
+	char *json = NULL;
+	FILE *f, *p;
+	int fd, st;
+
+	if (access("/usr/bin/jq", X_OK)) {
+		unit_fail(__FILE__, __LINE__, "jq not found: apt-get install "
+			  "jq (scripts/bootstrap)");
+		return ENOENT;
+	}
+
+	TEST_ERR(sfu_config_alloc(&cfg));
+	TEST_ERR(sfu_config_load_file(cfg, TESTDATA_DIR "/sfu/sample.toml",
+				      errbuf, sizeof(errbuf)));
+	TEST_ERR(sfu_config_load_env(cfg, env, errbuf, sizeof(errbuf)));
+	TEST_ERR(re_sdprintf(&json, "%H", sfu_config_print_json, cfg));
+	mem_deref(cfg);
+
+	fd = mkstemp(path);
+	TEST_ASSERT(fd >= 0);
+	f = fdopen(fd, "w");
+	TEST_ASSERT(f != NULL);
+	fprintf(f, "%s\n", json);
+	fclose(f);
+
+	/* compact output keeps our key order: equal text means equal JSON */
+	snprintf(cmd, sizeof(cmd), "/usr/bin/jq -c . %s", path);
+	p = popen(cmd, "r");
+	TEST_ASSERT(p != NULL);
+	if (!fgets(line, sizeof(line), p))
+		line[0] = '\0';
+	st = pclose(p);
+	line[strcspn(line, "\n")] = '\0';
+	TEST_EQ(0, st);
+	TEST_STREQ(json, line);
+
+	/* and the values read back as set */
+	snprintf(cmd, sizeof(cmd), "/usr/bin/jq -e '.rtc.ice_servers[0]."
+		 "username == \"u\\\"q\" and .rtc.ice_host_override == "
+		 "\"h\\tx\" and .rtc.ice_port_udp == 18443' %s >/dev/null",
+		 path);
+	st = system(cmd);
+	unlink(path);
+	mem_deref(json);
+	TEST_EQ(0, st);
+
+	return 0;
+}
+
+
 static int test_config_logger(void)
 {
 	struct sfu_config *cfg = NULL;
@@ -746,6 +807,7 @@ const struct unit_suite suite_sfu_config = {"sfu_config", {
 	UNIT_CASE(test_config_validate),
 	UNIT_CASE(test_config_load_chain),
 	UNIT_CASE(test_config_print_json),
+	UNIT_CASE(test_config_print_jq),
 	UNIT_CASE(test_config_logger),
 	{NULL, NULL},
 }};
