@@ -32,7 +32,7 @@
 #include "stuncmd.h"
 
 enum {
-	BATCH = 32,             /* datagrams per recvmmsg()            */
+	BATCH = 64,             /* datagrams per recvmmsg()            */
 	ROUNDS = 16,            /* batches per wake-up                 */
 	TX_SIZE = CALLS_STUN_MAX_LEN,  /* room for RFC 5780 PADDING   */
 	TCP_MAX_CONNS = 512,
