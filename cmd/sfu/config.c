@@ -137,7 +137,7 @@ static const struct key *key_find(const char *name)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(keyv); i++) {
-		if (!strcmp(keyv[i].name, name))
+		if (!strcasecmp(keyv[i].name, name))
 			return &keyv[i];
 	}
 
@@ -151,7 +151,7 @@ static bool table_known(const char *prefix)
 	size_t n = strlen(prefix), i;
 
 	for (i = 0; i < ARRAY_SIZE(keyv); i++) {
-		if (!strncmp(keyv[i].name, prefix, n) &&
+		if (!strncasecmp(keyv[i].name, prefix, n) &&
 		    keyv[i].name[n] == '.')
 			return true;
 	}
@@ -538,7 +538,9 @@ static int set_toml(struct sfu_config *cfg, const struct key *k,
 }
 
 
-/* Walks one table of the document; prefix is its dotted path */
+/* Walks one table of the document; prefix is its dotted path. Keys
+ * match without regard to case, as BurntSushi's decoder falls back to
+ * (it tries the exact name first; ours differ in more than case). */
 static int apply_table(struct sfu_config *cfg, const char *file,
 		       const struct toml_val *tbl, const char *prefix,
 		       char *errbuf, size_t errsz)

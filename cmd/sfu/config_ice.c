@@ -620,17 +620,17 @@ static int server_from_toml(struct sfu_ice_server *srv, const char *file,
 		const char *k = toml_key(m);
 		char **dst;
 
-		if (!strcmp(k, "urls")) {
+		if (!strcasecmp(k, "urls")) {
 			err = urls_from_toml(srv, m, badp);
 			if (err)
 				return err;
 			continue;
 		}
 
-		if (!strcmp(k, "username")) {
+		if (!strcasecmp(k, "username")) {
 			dst = &srv->username;
 		}
-		else if (!strcmp(k, "credential")) {
+		else if (!strcasecmp(k, "credential")) {
 			dst = &srv->credential;
 		}
 		else {

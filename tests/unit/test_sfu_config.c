@@ -208,6 +208,19 @@ static int test_config_unknown_keys(void)
 	TEST_EQ(9443, cfg->rtc.ice_port_udp);
 	mem_deref(cfg);
 
+	/* key names match without regard to case, as in rtcd */
+	{
+		static const char doc[] =
+			"[API.Http]\nListen_Address = \"127.0.0.1:1\"\n"
+			"[rtc]\nICE_SERVERS = [{URLs = [\"stun:x\"]}]\n";
+
+		TEST_ERR(load_snippet(&cfg, doc, errbuf, sizeof(errbuf)));
+		TEST_STREQ("127.0.0.1:1", cfg->http.listen_address);
+		TEST_EQ(1, cfg->rtc.ice_serverc);
+		TEST_STREQ("stun:x", cfg->rtc.ice_servers[0].urls[0]);
+		mem_deref(cfg);
+	}
+
 	return 0;
 }
 
