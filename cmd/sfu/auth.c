@@ -244,10 +244,17 @@ static void *worker(void *arg)
 			job->ok = auth_bcrypt_verify(job->key, job->hash);
 		explicit_bzero(job->key, sizeof(job->key));
 
+		/* the mqueue is a non-blocking pipe: when it is full, wait
+		 * for the main loop to drain it (a->mq outlives us: the
+		 * destructor joins the workers first) */
 		pthread_mutex_lock(&a->mtx);
+		while (!a->stop && mqueue_push(a->mq, 0, job) == EAGAIN) {
+			pthread_mutex_unlock(&a->mtx);
+			usleep(1000);
+			pthread_mutex_lock(&a->mtx);
+		}
 		if (a->stop)
 			break;
-		mqueue_push(a->mq, 0, job);
 	}
 
 	pthread_mutex_unlock(&a->mtx);
