@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <curl/curl.h>
 #include "re_inc.h"
 #define LOG_MODULE "scrape"
@@ -85,9 +86,17 @@ static int body_finish(struct mbuf *mb)
 
 int scrape_read_fd(int fd, struct mbuf **mbp)
 {
-	struct mbuf *mb = mbuf_alloc(65536);
+	struct mbuf *mb;
+	struct stat st;
+	size_t sz = 65536;
 	int err = 0;
 
+	/* a file: room for all of it at once, no copies while growing */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size < MAX_BODY)
+		sz = (size_t)st.st_size + 65536;
+
+	mb = mbuf_alloc(sz);
 	if (!mb)
 		return ENOMEM;
 
