@@ -460,6 +460,22 @@ for i in range(n):
 
 # --- examples ----------------------------------------------------------------------
 
+@test "the man page's EXAMPLES run (against the test server, intervals shortened)" {
+	local url n=0 line
+	url=$(srv /file/rtcd.prom)
+	while IFS= read -r line; do
+		line=$(echo "$line" | sed -E "s#https?://[a-z0-9.]+:[0-9]+/metrics#$url#g;
+			s#--interval [0-9]+s#--interval 100ms#; s#--count 6#--count 2#")
+		run bash -c "$line"
+		echo "$line: exit $status"
+		[ "$status" -eq 0 ] || [ "$status" -eq 1 ]
+		[ -n "$output" ]
+		n=$((n + 1))
+	done < <(sed -n '/^## EXAMPLES/,/^## SEE ALSO/p' \
+		"$CALLS_SRCDIR/docs/man/calls-metrics.1.md" | sed -n 's/^    //p')
+	[ "$n" -ge 8 ]
+}
+
 @test "examples/cron alert: silent when healthy, mails (prints) and exits 1 when not" {
 	local cron="$CALLS_SRCDIR/examples/cron/calls-metrics-alert.sh"
 	run env CALLS_METRICS_URL="$(srv /file/rtcd.prom)" MAX_SESSIONS=100 ALERT_CMD=cat "$cron"
