@@ -248,6 +248,16 @@ static void summary_collect(struct summary *sm, const struct batch *first,
 		}
 	}
 
+	/* a server with the prefix exports these families always, but a
+	 * labelled family has no samples until it has a series: zero */
+	if (*pre) {
+		struct part *zv[] = {&sm->sess, &sm->tracks, &sm->ws,
+				     &sm->states, &sm->errs};
+
+		for (size_t i = 0; i < ARRAY_SIZE(zv); i++)
+			zv[i]->found = true;
+	}
+
 	if (sm->cpu.found && sm->cpu.n && sm->cpu.itemv[0].has_rate)
 		sm->cpu_pct = sm->cpu.itemv[0].rate * 100.0;
 }

@@ -432,6 +432,23 @@ for i in range(n):
 		.cpu_percent == 0 and .rss_bytes == 47185920 and .calls == null'
 }
 
+@test "summary and scrape of a running calls-sfu (its rtcd_* metrics pass promtool)" {
+	command -v calls-sfu >/dev/null || skip "calls-sfu not built"
+	start_daemon sfu calls-sfu -q -l 127.0.0.1:0 -d "$BATS_TEST_TMPDIR/db"
+	local url="http://$(ready_field sfu api)/metrics"
+	calls-metrics scrape -f prom "$url" >"$BATS_TEST_TMPDIR/ours.txt"
+	curl -sf "$url" >"$BATS_TEST_TMPDIR/raw.txt"
+	run calls-metrics summary --interval 100ms "$url"
+	stop_daemon sfu
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"sessions     0"* ]]
+	grep -q '^# TYPE rtcd_process_cpu_seconds_total counter' "$BATS_TEST_TMPDIR/ours.txt"
+	promtool_ok "$BATS_TEST_TMPDIR/raw.txt" "$BATS_TEST_TMPDIR/ours.txt"
+	[[ $output == *"cpu          "*"%"* ]]
+	[[ $output == *"rss          "*"MiB"* ]]
+}
+
 @test "summary of an unreachable SFU: exit 4" {
 	local port; port=$(free_port)
 	run calls-metrics summary --interval 0 "http://127.0.0.1:$port/metrics"
