@@ -443,10 +443,10 @@ for i in range(n):
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ $output == *"sessions     0"* ]]
-	grep -q '^# TYPE rtcd_process_cpu_seconds_total counter' "$BATS_TEST_TMPDIR/ours.txt"
-	promtool_ok "$BATS_TEST_TMPDIR/raw.txt" "$BATS_TEST_TMPDIR/ours.txt"
 	[[ $output == *"cpu          "*"%"* ]]
 	[[ $output == *"rss          "*"MiB"* ]]
+	grep -q '^# TYPE rtcd_process_cpu_seconds_total counter' "$BATS_TEST_TMPDIR/ours.txt"
+	promtool_ok "$BATS_TEST_TMPDIR/raw.txt" "$BATS_TEST_TMPDIR/ours.txt"
 }
 
 @test "summary of an unreachable SFU: exit 4" {
