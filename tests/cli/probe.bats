@@ -227,6 +227,18 @@ EOF
 	fin srv2
 }
 
+@test "connect -s ADDR -p PORT: the source address and port, as nc's" {
+	bg srv calls-probe listen -u -p 0 -s 127.0.0.1
+	port=$(listen_port srv)
+	sport=$(free_port)
+	bg cli calls-probe connect -u -s 127.0.0.1 -p "$sport" 127.0.0.1 "$port"
+	say cli "hi"
+	wait_for "$T/srv.out" "hi"
+	grep -q "connection from udp 127.0.0.1:$sport" "$T/srv.err"
+	fin cli
+	fin srv
+}
+
 @test "TCP: the end of stdin reaches the peer; both sides exit" {
 	printf 'last words\n' >"$T/in"
 	bg srv calls-probe listen -p 0 -s 127.0.0.1
