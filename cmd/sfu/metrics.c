@@ -4,9 +4,9 @@
  * A fixed table of families (fams[], sorted by name as the Go client
  * renders them). Each family keeps its series in a list sorted by label
  * values, so a scrape is deterministic. One pthread mutex guards every
- * family and the CPU sampler state; an event costs a lock, a linear
- * search of that family's series (a handful per group) and, the first
- * time a label set is seen, one allocation.
+ * family and the CPU sampler state; an event costs a lock, a hash
+ * lookup of the label set and, the first time a label set is seen,
+ * one allocation and an ordered insert.
  *
  * Families without series are not rendered, as the Go client does.
  */
@@ -119,7 +119,8 @@ static const struct family fams[F_MAX] = {
 };
 
 struct series {
-	struct le le;
+	struct le le;            /* in seriesv[], sorted by labels   */
+	struct le he;            /* in idxv[], by hash of the labels */
 	char *labv[MAX_LABELS];
 	double value;            /* counter or gauge                 */
 	uint64_t *countv;        /* per bucket, not cumulative       */
@@ -131,6 +132,7 @@ struct sfu_metrics {
 	pthread_mutex_t mtx;
 	bool mtx_ok;
 	struct list seriesv[F_MAX];
+	struct hash *idxv[F_MAX];
 	struct tmr tmr;
 	/* the CPU sampler (under mtx) */
 	uint64_t last_idle;
@@ -157,8 +159,11 @@ static void destructor(void *arg)
 	size_t i;
 
 	tmr_cancel(&m->tmr);
-	for (i = 0; i < F_MAX; i++)
+	for (i = 0; i < F_MAX; i++) {
+		hash_clear(m->idxv[i]);   /* the lists own the series */
+		mem_deref(m->idxv[i]);
 		list_flush(&m->seriesv[i]);
+	}
 	if (m->mtx_ok)
 		pthread_mutex_destroy(&m->mtx);
 }
@@ -167,6 +172,7 @@ static void destructor(void *arg)
 int sfu_metrics_alloc(struct sfu_metrics **mp)
 {
 	struct sfu_metrics *m;
+	size_t i;
 
 	if (!mp)
 		return EINVAL;
@@ -181,6 +187,13 @@ int sfu_metrics_alloc(struct sfu_metrics **mp)
 		return ENOMEM;
 	}
 	m->mtx_ok = true;
+
+	for (i = 0; i < F_MAX; i++) {
+		if (hash_alloc(&m->idxv[i], 256)) {
+			mem_deref(m);
+			return ENOMEM;
+		}
+	}
 
 	*mp = m;
 
@@ -291,6 +304,21 @@ static const char *label_clean(const char *v, char *buf)
 }
 
 
+struct labref {
+	const char *const *vals;
+	size_t n;
+};
+
+
+static bool labels_eq(struct le *le, void *arg)
+{
+	const struct series *s = le->data;
+	const struct labref *lr = arg;
+
+	return !labcmp((const char *const *)s->labv, lr->vals, lr->n);
+}
+
+
 /* The series with these label values; created (in order) if new.
  * Called with the lock held. */
 static struct series *series_get(struct sfu_metrics *m, enum fam_id id,
@@ -300,21 +328,25 @@ static struct series *series_get(struct sfu_metrics *m, enum fam_id id,
 	const size_t n = fam_labelc(f);
 	char bufv[MAX_LABELS][LABEL_MAX];
 	const char *vals[MAX_LABELS];
+	struct labref lr = {vals, n};
 	struct series *s;
 	struct le *le;
+	uint32_t h = 0;
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		vals[i] = label_clean(raw[i], bufv[i]);
+		h = h * 31 + hash_joaat_str(vals[i]);
+	}
 
+	le = hash_lookup(m->idxv[id], h, labels_eq, &lr);
+	if (le)
+		return le->data;
+
+	/* a new series: find its place in label order */
 	for (le = list_head(&m->seriesv[id]); le; le = le->next) {
-		int r;
-
 		s = le->data;
-		r = labcmp((const char *const *)s->labv, vals, n);
-		if (!r)
-			return s;
-		if (r > 0)
+		if (labcmp((const char *const *)s->labv, vals, n) > 0)
 			break;
 	}
 
@@ -336,6 +368,7 @@ static struct series *series_get(struct sfu_metrics *m, enum fam_id id,
 		list_insert_before(&m->seriesv[id], le, &s->le, s);
 	else
 		list_append(&m->seriesv[id], &s->le, s);
+	hash_append(m->idxv[id], h, &s->he, s);
 
 	return s;
 

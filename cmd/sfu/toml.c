@@ -26,6 +26,9 @@ static void val_destructor(void *arg)
 	struct toml_val *v = arg;
 	size_t i;
 
+	/* the members are owned through kidv, not the index */
+	hash_clear(v->idx);
+	mem_deref(v->idx);
 	for (i = 0; i < v->kidc; i++)
 		mem_deref(v->kidv[i]);
 	mem_deref(v->kidv);
@@ -71,9 +74,29 @@ struct toml_val *tl_val_new(struct parser *ps, enum toml_type type)
 }
 
 
-/* Appends kid (taking the reference) to a table or array */
+enum { INDEX_FROM = 8 };   /* members before a table gets a hash index */
+
+static uint32_t key_hash(const char *key, size_t klen)
+{
+	return hash_joaat((const uint8_t *)key, klen);
+}
+
+
+static void idx_add(struct toml_val *tbl, struct toml_val *kid)
+{
+	hash_append(tbl->idx, key_hash(kid->key, strlen(kid->key)),
+		    &kid->he, kid);
+}
+
+
+/* Appends kid (taking the reference) to a table or array. A table with
+ * INDEX_FROM members gets a hash index, so a document with many keys
+ * parses in linear time. */
 static int val_add(struct toml_val *parent, struct toml_val *kid)
 {
+	uint32_t nb;
+	size_t i;
+
 	if (parent->kidc == parent->kidsz) {
 		size_t nsz = parent->kidsz ? parent->kidsz * 2 : 4;
 		struct toml_val **nv;
@@ -89,20 +112,64 @@ static int val_add(struct toml_val *parent, struct toml_val *kid)
 
 	parent->kidv[parent->kidc++] = kid;
 
+	if (parent->type != TOML_TABLE)
+		return 0;
+
+	if (parent->idx && parent->kidc <= 4 * hash_bsize(parent->idx)) {
+		idx_add(parent, kid);
+		return 0;
+	}
+	if (parent->kidc < INDEX_FROM)
+		return 0;
+
+	/* (re)build with 16 buckets, then 4 times more each time the
+	 * members pass 4 per bucket: linear time overall */
+	hash_clear(parent->idx);
+	nb = parent->idx ? 4 * hash_bsize(parent->idx) : 16;
+	parent->idx = mem_deref(parent->idx);
+	if (hash_alloc(&parent->idx, nb))
+		return ENOMEM;   /* kid stays owned by the table */
+	for (i = 0; i < parent->kidc; i++)
+		idx_add(parent, parent->kidv[i]);
+
 	return 0;
+}
+
+
+struct keyref {
+	const char *key;
+	size_t klen;
+};
+
+
+static bool key_is(const struct toml_val *k, const struct keyref *kr)
+{
+	return strlen(k->key) == kr->klen && !memcmp(k->key, kr->key,
+						     kr->klen);
+}
+
+
+static bool key_eq(struct le *le, void *arg)
+{
+	return key_is(le->data, arg);
 }
 
 
 static struct toml_val *tbl_find(const struct toml_val *tbl,
 				 const char *key, size_t klen)
 {
+	struct keyref kr = {key, klen};
+	struct le *le;
 	size_t i;
 
-	for (i = 0; i < tbl->kidc; i++) {
-		struct toml_val *k = tbl->kidv[i];
+	if (tbl->idx) {
+		le = hash_lookup(tbl->idx, key_hash(key, klen), key_eq, &kr);
+		return le ? le->data : NULL;
+	}
 
-		if (strlen(k->key) == klen && !memcmp(k->key, key, klen))
-			return k;
+	for (i = 0; i < tbl->kidc; i++) {
+		if (key_is(tbl->kidv[i], &kr))
+			return tbl->kidv[i];
 	}
 
 	return NULL;

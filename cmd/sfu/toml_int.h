@@ -25,6 +25,8 @@ struct toml_val {
 	bool dotted;              /* created by a dotted key            */
 	bool fixed;               /* inline table or static array       */
 	bool aot;                 /* array of tables ([[header]])       */
+	struct hash *idx;         /* members by key, once there are many */
+	struct le he;             /* in the parent table's idx          */
 };
 
 struct parser {
