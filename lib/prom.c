@@ -1103,9 +1103,9 @@ static bool sample_syntax(struct calls_prom *p, char *s, char *e,
 
 /* 0 for a series not seen before, else reported; ENOMEM */
 static int sample_dup(struct calls_prom *p,
-		      const struct calls_prom_sample *smp)
+		      const struct calls_prom_sample *smp, uint64_t h)
 {
-	int64_t first = sset_add(&p->series, series_hash(smp), p->line);
+	int64_t first = sset_add(&p->series, h, p->line);
 
 	if (first < 0)
 		return ENOMEM;
@@ -1126,6 +1126,7 @@ static int sample_dup(struct calls_prom *p,
 static int parse_sample(struct calls_prom *p, char *s, char *e)
 {
 	struct calls_prom_sample smp;
+	uint64_t smp_h = 0;
 	int err;
 
 	memset(&smp, 0, sizeof(smp));
@@ -1134,6 +1135,13 @@ static int parse_sample(struct calls_prom *p, char *s, char *e)
 
 	if (!sample_syntax(p, s, e, &smp))
 		return 0;
+
+	/* the set is touched at random: ask for the slot early */
+	if (p->dupcheck) {
+		smp_h = series_hash(&smp);
+		__builtin_prefetch(&p->series.v[smp_h &
+						(p->series.cap - 1)]);
+	}
 
 	sample_family(p, &smp);
 	if (p->nomem)
@@ -1144,7 +1152,7 @@ static int parse_sample(struct calls_prom *p, char *s, char *e)
 		return 0;
 
 	if (p->dupcheck) {
-		err = sample_dup(p, &smp);
+		err = sample_dup(p, &smp, smp_h);
 		if (err)
 			return err == EALREADY ? 0 : err;
 	}
