@@ -303,6 +303,26 @@ static int test_toml_big(void)
 						  "k")));
 	mem_deref(root);
 
+	/* one table with many keys (indexed), then a duplicate of one */
+	mb = mbuf_alloc(16384);
+	TEST_ASSERT(mb != NULL);
+	err = mbuf_printf(mb, "[t]\n");
+	for (i = 0; i < 1000; i++)
+		err |= mbuf_printf(mb, "k%d = %d\n", i, i);
+	TEST_ERR(err);
+	err = toml_parse(&root, (char *)mb->buf, mb->end, errbuf,
+			 sizeof(errbuf));
+	TEST_ERR(err);
+	TEST_EQ(777, toml_int(toml_get(toml_get(root, "t"), "k777")));
+	TEST_ASSERT(toml_get(toml_get(root, "t"), "k1000") == NULL);
+	mem_deref(root);
+
+	TEST_ERR(mbuf_printf(mb, "k123 = 0\n"));
+	TEST_FAILS(EBADMSG, toml_parse(&root, (char *)mb->buf, mb->end,
+				       errbuf, sizeof(errbuf)));
+	TEST_STREQ("1002: duplicate key 'k123'", errbuf);
+	mem_deref(mb);
+
 	return 0;
 }
 
