@@ -343,9 +343,11 @@ for i in range(n):
 }
 
 @test "TLS: https to a plain-HTTP port and an untrusted self-signed cert are TLS errors (exit 4)" {
-	run --separate-stderr calls-metrics scrape "https://$(ready_field srv http)/file/rtcd.prom"
+	run --separate-stderr calls-metrics scrape --count-only \
+		"https://$(ready_field srv http)/file/rtcd.prom" "$(srv /file/rtcd.prom)"
 	[ "$status" -eq 4 ]
-	[[ $stderr == *"TLS error:"* ]]
+	[[ $stderr == *"https://$(ready_field srv http)/file/rtcd.prom: TLS error:"* ]]
+	[ "$output" = "$(srv /file/rtcd.prom) samples=35 rejected=0" ]
 	run --separate-stderr calls-metrics scrape "https://$(ready_field srv https)/file/rtcd.prom"
 	[ "$status" -eq 4 ]
 	[[ $stderr == *"TLS error:"*"certificate"* ]]
