@@ -393,6 +393,19 @@ max_loss_run() {            # max_loss_run udp|tcp PCT: responder stops at 5 of 
 	[[ $output == *"Connection refused"* ]]
 }
 
+@test "ping counts duplicated and reordered replies" {
+	start_daemon odd /usr/bin/python3 "$DATA/odd-responder.py"
+	port=$(addr_port "$(ready_field odd udp)")
+	run calls-probe ping -u --json -c 4 -i 0.05 -W 2 127.0.0.1 "$port"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	jq -s -e '.[] | select(.type == "summary") | .sent == 4 and
+		.received == 4 and .duplicated == 1 and .reordered == 1 and
+		.loss_pct == 0' <<<"$output"
+	jq -s -e 'map(select(.status == "duplicate")) | length == 1' <<<"$output"
+	stop_daemon odd
+}
+
 @test "the echo responder drops what is not a probe request" {
 	start_echo ed -u -s 127.0.0.1
 	run bash -c "printf 'garbage\n' | nc -u -w 1 127.0.0.1 $port"
