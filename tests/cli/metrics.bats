@@ -404,7 +404,16 @@ for i in range(n):
 	echo "$output" | jq -e -s 'all(.[] | select(.name == "g"); .type == "gauge" and .value == 5)'
 }
 
-@test "watch mode with --check and --format prom" {
+@test "watch mode with --quantiles, --check and --format prom; --target-label" {
+	run calls-metrics scrape --interval 100ms --count 1 --quantiles 0.25,0.75 \
+		--filter 'select(.type == "quantile") | [.labels.quantile, .value]' "$(srv /counter)"
+	[ "$status" -eq 0 ]
+	# 8 a round: 2 <= 0.1, 4 in (0.1, 1]: rank 2 is le=0.1, rank 6 is 0.1 + 0.9
+	[ "$output" = $'["0.25",0.1]\n["0.75",1]' ]
+	run calls-metrics scrape -f prom --target-label instance - "$(srv /file/rtcd.prom)" <"$DATA/edge.prom"
+	[ "$status" -eq 0 ]
+	[[ $output == *'rtcd_rtc_sessions_total{instance="'"$(srv /file/rtcd.prom)"'",groupID="g1"} 3'* ]]
+	[[ $output == *'not_a_number{instance="-"} NaN'* ]]
 	run calls-metrics scrape --interval 100ms --count 1 --check '[samples("c_total") | .value > 0] | all' "$(srv /counter)"
 	[ "$status" -eq 0 ]
 	[[ $output == "OK "* ]]
