@@ -14,8 +14,9 @@ tests_unit_unit_lib_LDADD = $(CALLS_LIBS)
 check_PROGRAMS += tests/unit/unit-stun
 TESTS += tests/unit/unit-stun
 tests_unit_unit_stun_SOURCES = tests/unit/unit_stun.c tests/unit/runner.c \
-	tests/unit/runner.h tests/unit/test_stun.c tests/unit/test_stunc.c
-tests_unit_unit_stun_CPPFLAGS = $(UNIT_CPPFLAGS)
+	tests/unit/runner.h tests/unit/test_stun.c tests/unit/test_stunc.c \
+	tests/unit/test_stun_handler.c cmd/stun/handler.c
+tests_unit_unit_stun_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/cmd/stun
 tests_unit_unit_stun_LDADD = $(CALLS_LIBS)
 
 # calls-sfu WebSocket side: rtcd codec, calls/sessions model
