@@ -883,6 +883,13 @@ int serve_run(const struct serve_opts *opts)
 		}
 
 		err = group_open(srv, &sa, altp);
+		if (err && !opts->n_listen && sa_af(&sa) == AF_INET6 &&
+		    (err == EAFNOSUPPORT || err == EADDRNOTAVAIL)) {
+			/* a host without IPv6: the default IPv4 one will do */
+			log_warn("no IPv6 (%m): serving IPv4 only", err);
+			err = 0;
+			continue;
+		}
 		if (err)
 			goto out;
 	}
