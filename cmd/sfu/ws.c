@@ -1,22 +1,24 @@
 /**
  * @file ws.c  calls-sfu: the rtcd WebSocket endpoint GET /ws
  *
- * What libre 1.1.0's websock does and does not do, and what we add:
- * - It answers pings itself and swallows pongs without telling us, so a
- *   TCP helper (frame_scan) follows the frame headers of the raw stream
- *   to see pongs; the ping timer drops a peer whose last pong is older
- *   than the pong timeout (rtcd: ping 10 s, read deadline 20 s extended
- *   only by pongs). With TLS on the API listener the helper would sit
- *   below the decryption, so TLS connections get pings but no pong
- *   timeout (a documented gap).
- * - It buffers at most 128 KiB of unread frame data and then closes with
- *   1009; the same helper refuses any frame header announcing more than
- *   1 MiB (rtcd's read limit) before a byte is buffered, and we count
- *   fragments of one message (it hands continuation frames up as they
- *   are) against the same 1 MiB.
- * - Its send path queues without bound in the TCP layer (up to 512 KiB,
- *   then ENOSPC), so each connection has its own queue, bounded by
- *   messages and bytes, flushed while the TCP queue is short.
+ * libre 1.1.0's websock does the upgrade and the sending. Its receive
+ * side does not fit rtcd's rules: it answers pings but swallows pongs
+ * without telling us, caps buffered frame data at 128 KiB (closing with
+ * 1009), and hands continuation frames up unassembled. So a TCP helper
+ * registered on the upgraded connection (frame_rx) takes every received
+ * byte and does the receive side itself: masking and reserved-bit
+ * checks, a 1 MiB limit judged on the frame header before anything is
+ * buffered, the same limit on a fragmented message as a whole, pong
+ * tracking (rtcd: ping every 10 s, read deadline 20 s extended only by
+ * pongs; we drop at the first ping tick past the deadline), pings
+ * answered, a close echoed. With TLS on the API listener the helper
+ * would sit below the decryption, so TLS connections fall back to
+ * libre's receive path: pings are sent, but there is no pong timeout
+ * and frames are capped at libre's 128 KiB (documented gaps).
+ *
+ * Sending: libre queues in its TCP layer (to 512 KiB, then ENOSPC), so
+ * each connection has its own queue, bounded by messages and bytes
+ * (rtcd: 5000 messages), flushed while the TCP queue is short.
  * A frame that is malformed or too large, or a full send queue, closes
  * that connection only, counted in rtcd_rtc_errors_total{type=
  * "signaling"}. Text frames are logged and ignored, as rtcd does.
@@ -89,10 +91,9 @@ struct ws_conn {
 	uint64_t last_pong;
 	bool pong_check;
 	bool closing;
-	/* frame_scan: the raw stream's frame headers */
-	uint8_t hdr[14];
-	size_t hlen;
-	uint64_t skip;
+	/* frame_rx: raw bytes not yet a whole frame */
+	struct mbuf *rx;
+	struct mbuf *closefr;           /* the peer's close, for libre */
 	/* one message in fragments */
 	struct mbuf *frag;
 	bool in_msg;
@@ -196,6 +197,8 @@ static void conn_destructor(void *arg)
 	hash_unlink(&c->he);
 	list_flush(&c->sendq);
 	mem_deref(c->frag);
+	mem_deref(c->rx);
+	mem_deref(c->closefr);
 	mem_deref(c->th);     /* unlinks from the TCP conn we still hold */
 	mem_deref(c->wc);     /* libre finishes a closing handshake */
 	mem_deref(c->tc);
@@ -477,16 +480,14 @@ static void too_big(struct ws_conn *c, uint64_t len)
 }
 
 
-static void ws_recv_h(const struct websock_hdr *hdr, struct mbuf *mb,
-		      void *arg)
+/* A data frame (text, binary, continuation), unmasked */
+static void on_data(struct ws_conn *c, unsigned opcode, bool fin,
+		    const uint8_t *buf, size_t n)
 {
-	struct ws_conn *c = arg;
-	size_t n = mbuf_get_left(mb);
-
 	if (c->closing)
 		return;
 
-	switch (hdr->opcode) {
+	switch (opcode) {
 
 	case WEBSOCK_TEXT:
 	case WEBSOCK_BIN:
@@ -499,8 +500,8 @@ static void ws_recv_h(const struct websock_hdr *hdr, struct mbuf *mb,
 				   "fragmentation error");
 			return;
 		}
-		c->msg_text = hdr->opcode == WEBSOCK_TEXT;
-		if (!hdr->fin) {
+		c->msg_text = opcode == WEBSOCK_TEXT;
+		if (!fin) {
 			c->in_msg = true;
 			c->frag = mem_deref(c->frag);
 		}
@@ -522,7 +523,7 @@ static void ws_recv_h(const struct websock_hdr *hdr, struct mbuf *mb,
 
 	if (c->msg_text) {
 		/* rtcd: "invalid message type", logged and ignored */
-		if (hdr->fin) {
+		if (fin) {
 			log_warn("conn %s (client %s): text frame ignored",
 				 c->id, c->client_id);
 			c->in_msg = false;
@@ -531,7 +532,7 @@ static void ws_recv_h(const struct websock_hdr *hdr, struct mbuf *mb,
 	}
 
 	if (!c->in_msg) {
-		handle_frame(c, mbuf_buf(mb), n);
+		handle_frame(c, buf, n);
 		return;
 	}
 
@@ -549,12 +550,12 @@ static void ws_recv_h(const struct websock_hdr *hdr, struct mbuf *mb,
 		return;
 	}
 
-	if (mbuf_write_mem(c->frag, mbuf_buf(mb), n)) {
+	if (mbuf_write_mem(c->frag, buf, n)) {
 		conn_close(c, WEBSOCK_INTERNAL_ERROR, "out of memory");
 		return;
 	}
 
-	if (hdr->fin) {
+	if (fin) {
 		struct mbuf *whole = c->frag;
 
 		c->frag = NULL;
@@ -562,6 +563,14 @@ static void ws_recv_h(const struct websock_hdr *hdr, struct mbuf *mb,
 		handle_frame(c, whole->buf, whole->end);
 		mem_deref(whole);
 	}
+}
+
+
+/* libre's receive path: only used with TLS (see the file comment) */
+static void ws_recv_h(const struct websock_hdr *hdr, struct mbuf *mb,
+		      void *arg)
+{
+	on_data(arg, hdr->opcode, hdr->fin, mbuf_buf(mb), mbuf_get_left(mb));
 }
 
 
@@ -587,72 +596,185 @@ static void ws_close_h(int err, void *arg)
 }
 
 
+static void protocol_error(struct ws_conn *c, enum websock_scode code,
+			   const char *why)
+{
+	log_warn("conn %s (client %s): %s", c->id, c->client_id, why);
+	sfu_metrics_rtc_error(c->ws->m, c->client_id, "signaling");
+	conn_close(c, code, why);
+}
+
+
 /*
- * TCP helper: follows frame headers through the raw (masked) stream.
- * Sees pongs, which libre swallows, and refuses a frame header that
- * announces more than 1 MiB before libre buffers any of it.
+ * One frame from the head of c->rx, if complete. Returns the bytes it
+ * took, 0 when more are needed, or -1 after closing the connection.
  */
-static bool frame_scan(int *err, struct mbuf *mb, bool *estab, void *arg)
+static ssize_t frame_take(struct ws_conn *c, uint8_t *p, size_t left)
+{
+	uint64_t len;
+	size_t hl = 2, i;
+	unsigned op;
+	bool fin;
+	uint8_t *mkey, *pl;
+
+	if (left < 2)
+		return 0;
+
+	fin = p[0] & 0x80;
+	op = p[0] & 0x0f;
+	len = p[1] & 0x7f;
+
+	if (p[0] & 0x70) {
+		protocol_error(c, WEBSOCK_PROTOCOL_ERROR, "reserved bits set");
+		return -1;
+	}
+	if (!(p[1] & 0x80)) {
+		protocol_error(c, WEBSOCK_PROTOCOL_ERROR, "unmasked frame");
+		return -1;
+	}
+
+	if (len == 126)
+		hl += 2;
+	else if (len == 127)
+		hl += 8;
+	if (left < hl + 4)
+		return 0;
+
+	if (len == 126) {
+		len = (uint64_t)p[2] << 8 | p[3];
+	}
+	else if (len == 127) {
+		len = 0;
+		for (i = 0; i < 8; i++)
+			len = len << 8 | p[2 + i];
+	}
+
+	if (op >= 0x8 && (len > 125 || !fin)) {
+		protocol_error(c, WEBSOCK_PROTOCOL_ERROR,
+			       "bad control frame");
+		return -1;
+	}
+
+	/* refused on the header, before a byte of it is buffered */
+	if (len > CALLS_RTCDMSG_MAX) {
+		too_big(c, len);
+		return -1;
+	}
+
+	mkey = p + hl;
+	pl = mkey + 4;
+	if (left - hl - 4 < len)
+		return 0;
+
+	for (i = 0; i < len; i++)
+		pl[i] ^= mkey[i & 3];
+
+	switch (op) {
+
+	case WEBSOCK_CONT:
+	case WEBSOCK_TEXT:
+	case WEBSOCK_BIN:
+		on_data(c, op, fin, pl, (size_t)len);
+		break;
+
+	case WEBSOCK_PING:
+		(void)websock_send(c->wc, WEBSOCK_PONG, "%b", pl, (size_t)len);
+		break;
+
+	case WEBSOCK_PONG:
+		c->last_pong = tmr_jiffies();
+		break;
+
+	case WEBSOCK_CLOSE:
+		/* echo it, then hand the frame (masked again) to libre,
+		 * which closes the TCP connection as RFC 6455 wants */
+		for (i = 0; i < len; i++)
+			pl[i] ^= mkey[i & 3];
+		c->closefr = mem_deref(c->closefr);
+		c->closefr = mbuf_alloc(hl + 4 + len);
+		if (c->closefr)
+			(void)mbuf_write_mem(c->closefr, p, hl + 4 + len);
+		conn_close(c, WEBSOCK_NORMAL_CLOSURE, "closed by peer");
+		return -1;
+
+	default:
+		protocol_error(c, WEBSOCK_PROTOCOL_ERROR, "unknown opcode");
+		return -1;
+	}
+
+	return (ssize_t)(hl + 4 + len);
+}
+
+
+/*
+ * TCP helper below libre's websock: the receive side of the WebSocket
+ * is ours (libre 1.1.0's would swallow pongs and cap frames at 128 KiB).
+ * Takes every byte, so libre's websock receive handler never runs.
+ */
+static bool frame_rx(int *err, struct mbuf *mb, bool *estab, void *arg)
 {
 	struct ws_conn *c = arg;
-	const uint8_t *p = mbuf_buf(mb);
-	size_t left = mbuf_get_left(mb);
+	size_t n = mbuf_get_left(mb);
 	(void)err;
 	(void)estab;
 
+	/* once closing, libre's receive path takes over: it sees the
+	 * peer's close and ends the TCP connection */
 	if (c->closing)
-		return true;   /* drop whatever still arrives */
+		return false;
 
-	while (left) {
-		size_t need;
-		uint64_t len;
-		unsigned op;
-
-		if (c->skip) {
-			size_t k = c->skip < left ? (size_t)c->skip : left;
-
-			c->skip -= k;
-			p += k;
-			left -= k;
-			continue;
-		}
-
-		c->hdr[c->hlen++] = *p++;
-		--left;
-
-		if (c->hlen < 2)
-			continue;
-
-		len = c->hdr[1] & 0x7f;
-		need = 2 + (len == 126 ? 2 : len == 127 ? 8 : 0) +
-			((c->hdr[1] & 0x80) ? 4 : 0);
-		if (c->hlen < need)
-			continue;
-
-		if (len == 126)
-			len = (uint64_t)c->hdr[2] << 8 | c->hdr[3];
-		else if (len == 127) {
-			unsigned i;
-
-			len = 0;
-			for (i = 0; i < 8; i++)
-				len = len << 8 | c->hdr[2 + i];
-		}
-
-		op = c->hdr[0] & 0x0f;
-		c->hlen = 0;
-		c->skip = len;
-
-		if (op == WEBSOCK_PONG)
-			c->last_pong = tmr_jiffies();
-
-		if (len > CALLS_RTCDMSG_MAX) {
-			too_big(c, len);
+	if (!c->rx) {
+		c->rx = mbuf_alloc(n > 4096 ? n : 4096);
+		if (!c->rx) {
+			conn_close(c, WEBSOCK_INTERNAL_ERROR, "out of memory");
 			return true;
 		}
 	}
 
-	return false;
+	c->rx->pos = c->rx->end;
+	if (mbuf_write_mem(c->rx, mbuf_buf(mb), n)) {
+		conn_close(c, WEBSOCK_INTERNAL_ERROR, "out of memory");
+		return true;
+	}
+	c->rx->pos = 0;
+
+	mem_ref(c);
+	while (!c->closing) {
+		ssize_t k = frame_take(c, mbuf_buf(c->rx),
+				       mbuf_get_left(c->rx));
+
+		if (k <= 0)
+			break;
+		mbuf_advance(c->rx, k);
+	}
+
+	if (c->closing) {
+		/* only a close frame of the peer goes on to libre */
+		mb->pos = mb->end = 0;
+		if (c->closefr) {
+			(void)mbuf_write_mem(mb, c->closefr->buf,
+					     c->closefr->end);
+			mb->pos = 0;
+			c->closefr = mem_deref(c->closefr);
+		}
+		c->rx = mem_deref(c->rx);
+		mem_deref(c);
+		return false;
+	}
+
+	/* keep the incomplete rest at the front */
+	if (c->rx) {
+		size_t rest = mbuf_get_left(c->rx);
+
+		memmove(c->rx->buf, mbuf_buf(c->rx), rest);
+		c->rx->pos = 0;
+		c->rx->end = rest;
+		if (!rest && c->rx->size > 65536)
+			c->rx = mem_deref(c->rx);
+	}
+	mem_deref(c);
+
+	return true;
 }
 
 
@@ -715,7 +837,7 @@ int sfu_ws_accept(struct sfu_ws *ws, struct http_conn *conn,
 	c->tc = mem_ref(websock_tcp(c->wc));
 	if (c->pong_check) {
 		err = tcp_register_helper(&c->th, c->tc, HELPER_LAYER, NULL,
-					  NULL, frame_scan, c);
+					  NULL, frame_rx, c);
 		if (err)
 			goto out;
 	}

@@ -5,4 +5,6 @@ TESTS += tests/cli/probe.bats
 TESTS += tests/cli/sfu-api.bats
 EXTRA_DIST += tests/cli/sfu_api_hold.py
 TESTS += tests/cli/metrics.bats
+TESTS += tests/cli/sfu-ws.bats
+EXTRA_DIST += tests/cli/sfu_ws_client.py
 TESTS += tests/cli/stun.bats
