@@ -970,38 +970,3 @@ int sfu_ws_alloc(struct sfu_ws **wsp, struct sfu_rtc *rtc,
 	return 0;
 }
 
-
-/*
- * Weak fallbacks until cmd/sfu/metrics.c is linked into calls-sfu: the
- * real registry's strong symbols replace these. Remove with that.
- */
-__attribute__((weak)) void sfu_metrics_ws_conn(struct sfu_metrics *m,
-					       const char *client_id,
-					       int delta)
-{
-	(void)m; (void)client_id; (void)delta;
-}
-
-
-__attribute__((weak)) void sfu_metrics_ws_msg(struct sfu_metrics *m,
-					      const char *client_id,
-					      const char *type, bool out)
-{
-	(void)m; (void)client_id; (void)type; (void)out;
-}
-
-
-__attribute__((weak)) void sfu_metrics_session(struct sfu_metrics *m,
-					       const char *group_id,
-					       int delta)
-{
-	(void)m; (void)group_id; (void)delta;
-}
-
-
-__attribute__((weak)) void sfu_metrics_rtc_error(struct sfu_metrics *m,
-						 const char *group_id,
-						 const char *type)
-{
-	(void)m; (void)group_id; (void)type;
-}

@@ -129,3 +129,16 @@ tests_fuzz_fuzz_stun_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/stun
 tests_fuzz_fuzz_stun_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_stun_LDADD = $(CALLS_LIBS)
 endif
+
+check_PROGRAMS += tests/fuzz/replay-rtcdmsg
+TESTS += tests/fuzz/replay-rtcdmsg
+tests_fuzz_replay_rtcdmsg_SOURCES = tests/fuzz/fuzz_rtcdmsg.c tests/fuzz/replay.c
+tests_fuzz_replay_rtcdmsg_CPPFLAGS = $(AM_CPPFLAGS) -DCORPUS_DIR='"$(FUZZ_CORPUS)/rtcdmsg"'
+tests_fuzz_replay_rtcdmsg_LDADD = $(CALLS_LIBS)
+
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-rtcdmsg
+tests_fuzz_fuzz_rtcdmsg_SOURCES = tests/fuzz/fuzz_rtcdmsg.c
+tests_fuzz_fuzz_rtcdmsg_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_rtcdmsg_LDADD = $(CALLS_LIBS)
+endif
