@@ -226,6 +226,7 @@ static int test_handler_auth(void)
 static int test_handler_rfc5780(void)
 {
 	static const struct srv_conf conf = {NULL, NULL, NULL};
+	static const uint8_t pad[200];
 	struct calls_stun_enc e;
 	struct fixture f;
 	uint8_t req[512];
@@ -268,7 +269,7 @@ static int test_handler_rfc5780(void)
 	calls_stun_enc_init(&e, req, sizeof(req), CALLS_STUN_BINDING,
 			    CALLS_STUN_CLASS_REQUEST, NULL, true);
 	calls_stun_enc_u32(&e, CALLS_STUN_ATTR_RESPONSE_PORT, 5000u << 16);
-	calls_stun_enc_attr(&e, CALLS_STUN_ATTR_PADDING, req + 100, 200);
+	calls_stun_enc_attr(&e, CALLS_STUN_ATTR_PADDING, pad, sizeof(pad));
 	TEST_ERR(calls_stun_enc_finish(&e, &n));
 	TEST_EQ(SRV_SUCCESS, handle(&f, &conf, req, n));
 	TEST_EQ(5000, f.rep.port);
