@@ -2,7 +2,7 @@
 bin_PROGRAMS += cmd/stun/calls-stun
 cmd_stun_calls_stun_SOURCES = cmd/stun/main.c cmd/stun/stuncmd.h \
 	cmd/stun/handler.c cmd/stun/serve.c cmd/stun/query.c \
-	cmd/stun/nat.c cmd/stun/help.inc
+	cmd/stun/nat.c cmd/stun/metrics.c cmd/stun/help.inc
 cmd_stun_calls_stun_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/stun
 cmd_stun_calls_stun_LDADD = $(CALLS_LIBS)
 

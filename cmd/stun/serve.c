@@ -41,9 +41,7 @@ enum {
 	SOCKBUF = 1 << 21,
 };
 
-enum transport { T_UDP = 0, T_TCP, T_N };
-
-static const char *const transport_name[T_N] = {"udp", "tcp"};
+enum transport { T_UDP = SRV_UDP, T_TCP = SRV_TCP };
 
 struct server;
 struct group;
@@ -83,14 +81,10 @@ struct server {
 	const struct serve_opts *opts;
 	struct list groups;
 	struct list conns;
-	unsigned n_conns;
 	struct http_sock *http;
 	struct sa http_addr;
 	struct calls_jw jw;
-	uint64_t packets[T_N];
-	uint64_t results[T_N][SRV_RESULT_N];
-	uint64_t send_failed[T_N];
-	uint64_t tcp_rejected;
+	struct srv_stats st;
 
 	/* the UDP batch, set up once and reused */
 	struct mmsghdr rmsg[BATCH];
@@ -137,7 +131,7 @@ static void tconn_destructor(void *arg)
 	if (tc->fd >= 0) {
 		fd_close(tc->fd);
 		(void)close(tc->fd);
-		--tc->srv->n_conns;
+		--tc->srv->st.tcp_conns;
 	}
 	mem_deref(tc->txq);
 }
@@ -172,7 +166,7 @@ static void log_request(struct server *srv, enum transport tp,
 
 	calls_jw_obj_begin(w, NULL);
 	calls_jw_str(w, "ts", ts);
-	calls_jw_str(w, "transport", transport_name[tp]);
+	calls_jw_str(w, "transport", srv_transport_name(tp));
 	re_snprintf(addr, sizeof(addr), "%J", src);
 	calls_jw_str(w, "src", addr);
 	re_snprintf(addr, sizeof(addr), "%J", local);
@@ -198,11 +192,11 @@ static void handle(struct server *srv, struct sock *s, const uint8_t *req,
 	where.k = s->k;
 
 	res = srv_handle(&srv->opts->conf, req, len, &where, rep);
-	++srv->packets[s->tp];
-	++srv->results[s->tp][res];
+	++srv->st.packets[s->tp];
+	++srv->st.results[s->tp][res];
 
 	if (res >= SRV_DROP_MALFORMED)
-		log_debug("%s %J: dropped (%s)", transport_name[s->tp], src,
+		log_debug("%s %J: dropped (%s)", srv_transport_name(s->tp), src,
 			  srv_result_name(res));
 
 	if (srv->opts->log_requests)
@@ -260,7 +254,7 @@ static void udp_read_handler(int flags, void *arg)
 						 (struct sockaddr *)
 						 &srv->sname[ns],
 						 h->msg_namelen) < 0)
-					++srv->send_failed[T_UDP];
+					++srv->st.send_failed[T_UDP];
 				continue;
 			}
 
@@ -275,7 +269,7 @@ static void udp_read_handler(int flags, void *arg)
 			int r = sendmmsg(s->fd, srv->smsg + sent,
 					 (unsigned)(ns - sent), MSG_DONTWAIT);
 			if (r <= 0) {
-				srv->send_failed[T_UDP] += (uint64_t)(ns - sent);
+				srv->st.send_failed[T_UDP] += (uint64_t)(ns - sent);
 				break;
 			}
 			sent += r;
@@ -367,8 +361,8 @@ static int tconn_process(struct tconn *tc)
 
 		if (flen == SIZE_MAX || flen > sizeof(tc->rx)) {
 			/* not STUN framing: the stream cannot be resynced */
-			++srv->packets[T_TCP];
-			++srv->results[T_TCP][SRV_DROP_MALFORMED];
+			++srv->st.packets[T_TCP];
+			++srv->st.results[T_TCP][SRV_DROP_MALFORMED];
 			return EBADMSG;
 		}
 		if (!flen || flen > left)
@@ -384,7 +378,7 @@ static int tconn_process(struct tconn *tc)
 		if (rep.len) {
 			err = tconn_send(tc, rep.buf, rep.len);
 			if (err) {
-				++srv->send_failed[T_TCP];
+				++srv->st.send_failed[T_TCP];
 				return err;
 			}
 		}
@@ -460,8 +454,8 @@ static void accept_handler(int flags, void *arg)
 		if (fd < 0)
 			return;
 
-		if (srv->n_conns >= TCP_MAX_CONNS) {
-			++srv->tcp_rejected;
+		if (srv->st.tcp_conns >= TCP_MAX_CONNS) {
+			++srv->st.tcp_rejected;
 			(void)close(fd);
 			continue;
 		}
@@ -475,7 +469,7 @@ static void accept_handler(int flags, void *arg)
 		tc->srv = srv;
 		tc->ls = ls;
 		tc->fd = fd;
-		++srv->n_conns;
+		++srv->st.tcp_conns;
 		(void)sa_set_sa(&tc->peer, (struct sockaddr *)&ss);
 		tmr_init(&tc->idle);
 		list_append(&srv->conns, &tc->le, tc);
@@ -646,108 +640,6 @@ static int group_open(struct server *srv, const struct sa *primary,
 }
 
 
-static int print_counter(struct re_printf *pf, const struct server *srv,
-			 const char *name, const char *help,
-			 const char *type)
-{
-	return re_hprintf(pf, "# HELP %s %s\n# TYPE %s %s\n", name, help,
-			  name, type);
-}
-
-
-static int metrics_print(struct re_printf *pf, const struct server *srv)
-{
-	int err = 0;
-	unsigned t, r;
-
-	err |= print_counter(pf, srv, "calls_stun_packets_total",
-			     "Datagrams and TCP frames received.",
-			     "counter");
-	for (t = 0; t < T_N; t++)
-		err |= re_hprintf(pf, "calls_stun_packets_total"
-				  "{transport=\"%s\"} %llu\n",
-				  transport_name[t],
-				  (unsigned long long)srv->packets[t]);
-
-	err |= print_counter(pf, srv, "calls_stun_requests_total",
-			     "Requests answered (success or error).",
-			     "counter");
-	for (t = 0; t < T_N; t++) {
-		uint64_t n = 0;
-
-		for (r = SRV_SUCCESS; r <= SRV_ERR_420; r++)
-			n += srv->results[t][r];
-		err |= re_hprintf(pf, "calls_stun_requests_total"
-				  "{transport=\"%s\"} %llu\n",
-				  transport_name[t], (unsigned long long)n);
-	}
-
-	err |= print_counter(pf, srv, "calls_stun_responses_total",
-			     "Responses sent, by class.", "counter");
-	for (t = 0; t < T_N; t++) {
-		uint64_t e = srv->results[t][SRV_ERR_400] +
-			srv->results[t][SRV_ERR_401] +
-			srv->results[t][SRV_ERR_420];
-
-		err |= re_hprintf(pf, "calls_stun_responses_total"
-				  "{transport=\"%s\",class=\"success\"} "
-				  "%llu\n", transport_name[t],
-				  (unsigned long long)
-				  srv->results[t][SRV_SUCCESS]);
-		err |= re_hprintf(pf, "calls_stun_responses_total"
-				  "{transport=\"%s\",class=\"error\"} %llu\n",
-				  transport_name[t], (unsigned long long)e);
-	}
-
-	err |= print_counter(pf, srv, "calls_stun_errors_total",
-			     "Errors by type: error responses sent and "
-			     "packets dropped.", "counter");
-	for (t = 0; t < T_N; t++) {
-		for (r = SRV_ERR_400; r < SRV_RESULT_N; r++)
-			err |= re_hprintf(pf, "calls_stun_errors_total"
-					  "{transport=\"%s\",type=\"%s\"} "
-					  "%llu\n", transport_name[t],
-					  srv_result_name(r),
-					  (unsigned long long)
-					  srv->results[t][r]);
-		err |= re_hprintf(pf, "calls_stun_errors_total"
-				  "{transport=\"%s\",type=\"send_failed\"} "
-				  "%llu\n", transport_name[t],
-				  (unsigned long long)srv->send_failed[t]);
-	}
-	err |= re_hprintf(pf, "calls_stun_errors_total"
-			  "{transport=\"tcp\",type=\"rejected\"} %llu\n",
-			  (unsigned long long)srv->tcp_rejected);
-
-	err |= print_counter(pf, srv, "calls_stun_tcp_connections",
-			     "Open TCP connections.", "gauge");
-	err |= re_hprintf(pf, "calls_stun_tcp_connections %u\n",
-			  srv->n_conns);
-
-	return err;
-}
-
-
-static void http_handler(struct http_conn *conn, const struct http_msg *msg,
-			 void *arg)
-{
-	struct server *srv = arg;
-
-	if (pl_strcmp(&msg->met, "GET") && pl_strcmp(&msg->met, "HEAD")) {
-		(void)http_ereply(conn, 405, "Method Not Allowed");
-		return;
-	}
-
-	if (pl_strcmp(&msg->path, "/metrics") && pl_strcmp(&msg->path, "/")) {
-		(void)http_ereply(conn, 404, "Not Found");
-		return;
-	}
-
-	(void)http_creply(conn, 200, "OK", "text/plain; version=0.0.4",
-			  "%H", metrics_print, srv);
-}
-
-
 static void stop_handler(int sig, void *arg)
 {
 	(void)arg;
@@ -813,22 +705,22 @@ static int print_ready(const struct server *srv)
 }
 
 
-int serve_run(const struct serve_opts *opts)
+static int server_alloc(struct server **srvp, const struct serve_opts *opts)
 {
-	static const char *const deflisten[] = {"0.0.0.0:3478", "[::]:3478"};
 	struct server *srv;
-	struct sa alt, *altp = NULL;
-	unsigned i, n;
-	int err, ex = CALLS_EXIT_NET;
+	unsigned i;
+	int err;
 
 	srv = mem_zalloc(sizeof(*srv), server_destructor);
 	if (!srv)
-		return CALLS_EXIT_NET;
+		return ENOMEM;
 
 	srv->opts = opts;
 	err = calls_jw_init(&srv->jw);
-	if (err)
-		goto out;
+	if (err) {
+		mem_deref(srv);
+		return err;
+	}
 
 	for (i = 0; i < BATCH; i++) {
 		srv->riov[i].iov_base = srv->rbuf[i];
@@ -840,36 +732,46 @@ int serve_run(const struct serve_opts *opts)
 		srv->smsg[i].msg_hdr.msg_iovlen = 1;
 	}
 
-	n = opts->n_listen ? opts->n_listen : 2;
+	*srvp = srv;
 
-	if (opts->alternate) {
-		struct sa primary;
+	return 0;
+}
 
-		err = parse_addr(&primary, opts->listen[0], CALLS_STUN_PORT,
-				 "--listen");
-		if (err) {
-			ex = CALLS_EXIT_CONFIG;
-			goto out;
-		}
 
-		/* the alternate port defaults to the primary port + 1
-		 * (ephemeral when the primary one is) */
-		err = parse_addr(&alt, opts->alternate, sa_port(&primary) ?
+/* --alternate: another IP of the family of the one --listen address.
+ * Its port defaults to the primary port + 1 (ephemeral when the primary
+ * one is). */
+static int parse_alternate(const struct serve_opts *opts, struct sa *alt)
+{
+	struct sa primary;
+	int err;
+
+	err = parse_addr(&primary, opts->listen[0], CALLS_STUN_PORT,
+			 "--listen");
+	if (!err)
+		err = parse_addr(alt, opts->alternate, sa_port(&primary) ?
 				 sa_port(&primary) + 1 : 0, "--alternate");
-		if (err) {
-			ex = CALLS_EXIT_CONFIG;
-			goto out;
-		}
-		if (sa_af(&alt) != sa_af(&primary) ||
-		    sa_cmp(&alt, &primary, SA_ADDR)) {
-			log_error("--alternate needs another IP address of the"
-				  " family of --listen");
-			ex = CALLS_EXIT_CONFIG;
-			err = EINVAL;
-			goto out;
-		}
-		altp = &alt;
+	if (err)
+		return err;
+
+	if (sa_af(alt) != sa_af(&primary) || sa_cmp(alt, &primary, SA_ADDR)) {
+		log_error("--alternate needs another IP address of the family"
+			  " of --listen");
+		return EINVAL;
 	}
+
+	return 0;
+}
+
+
+/* Opens every --listen group; *exp says which exit status a failure has */
+static int server_listen(struct server *srv, const struct sa *altp,
+			 int *exp)
+{
+	static const char *const deflisten[] = {"0.0.0.0:3478", "[::]:3478"};
+	const struct serve_opts *opts = srv->opts;
+	unsigned i, n = opts->n_listen ? opts->n_listen : 2;
+	int err;
 
 	for (i = 0; i < n; i++) {
 		const char *s = opts->n_listen ? opts->listen[i] :
@@ -878,8 +780,8 @@ int serve_run(const struct serve_opts *opts)
 
 		err = parse_addr(&sa, s, CALLS_STUN_PORT, "--listen");
 		if (err) {
-			ex = CALLS_EXIT_CONFIG;
-			goto out;
+			*exp = CALLS_EXIT_CONFIG;
+			return err;
 		}
 
 		err = group_open(srv, &sa, altp);
@@ -887,11 +789,12 @@ int serve_run(const struct serve_opts *opts)
 		    (err == EAFNOSUPPORT || err == EADDRNOTAVAIL)) {
 			/* a host without IPv6: the default IPv4 one will do */
 			log_warn("no IPv6 (%m): serving IPv4 only", err);
-			err = 0;
 			continue;
 		}
-		if (err)
-			goto out;
+		if (err) {
+			*exp = CALLS_EXIT_NET;
+			return err;
+		}
 	}
 
 	if (opts->metrics) {
@@ -899,19 +802,41 @@ int serve_run(const struct serve_opts *opts)
 
 		err = parse_addr(&sa, opts->metrics, 9478, "--metrics");
 		if (err) {
-			ex = CALLS_EXIT_CONFIG;
-			goto out;
+			*exp = CALLS_EXIT_CONFIG;
+			return err;
 		}
 
-		err = http_listen(&srv->http, &sa, http_handler, srv);
-		if (!err)
-			err = tcp_sock_local_get(http_sock_tcp(srv->http),
-						 &srv->http_addr);
+		err = metrics_listen(&srv->http, &sa, &srv->st,
+				     &srv->http_addr);
 		if (err) {
 			log_error("metrics on %J: %m", &sa, err);
-			goto out;
+			*exp = CALLS_EXIT_NET;
+			return err;
 		}
 	}
+
+	return 0;
+}
+
+
+int serve_run(const struct serve_opts *opts)
+{
+	struct server *srv = NULL;
+	struct sa alt;
+	int err, ex = CALLS_EXIT_NET;
+
+	err = server_alloc(&srv, opts);
+	if (err)
+		return CALLS_EXIT_NET;
+
+	if (opts->alternate && parse_alternate(opts, &alt)) {
+		ex = CALLS_EXIT_CONFIG;
+		goto out;
+	}
+
+	err = server_listen(srv, opts->alternate ? &alt : NULL, &ex);
+	if (err)
+		goto out;
 
 	err = print_ready(srv);
 	if (err)

@@ -56,6 +56,28 @@ enum srv_result srv_handle(const struct srv_conf *conf, const uint8_t *req,
 			   struct srv_reply *rep);
 const char *srv_result_name(enum srv_result res);
 
+/* metrics.c */
+
+enum srv_transport {
+	SRV_UDP = 0,
+	SRV_TCP,
+	SRV_NTRANSPORT,
+};
+
+/** The server's counters, by transport */
+struct srv_stats {
+	uint64_t packets[SRV_NTRANSPORT];
+	uint64_t results[SRV_NTRANSPORT][SRV_RESULT_N];
+	uint64_t send_failed[SRV_NTRANSPORT];
+	uint64_t tcp_rejected;
+	unsigned tcp_conns;
+};
+
+/** Serves st at http://laddr/metrics; bound gets the address bound */
+int metrics_listen(struct http_sock **hsp, const struct sa *laddr,
+		   const struct srv_stats *st, struct sa *bound);
+const char *srv_transport_name(unsigned t);
+
 /* serve.c */
 
 struct serve_opts {
