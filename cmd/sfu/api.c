@@ -6,13 +6,14 @@
  * that holds a reference to the connection and the message until the
  * auth pool is done, and answers from auth's completion handler on the
  * main loop. A client that hangs up meanwhile makes the reply fail
- * quietly (ENOTCONN).
+ * quietly (ENOTCONN). Requests pipelined behind such a one are held (at
+ * most API_HELD_MAX per connection) and run in order once it is done,
+ * so the answers keep the order of the requests.
  *
  * libre's server gives us whole requests only: a request line it cannot
  * parse, or more than 512 KiB buffered, closes the connection without a
  * reply, and we never see it. A chunked body is refused with 411.
  */
-#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -42,10 +43,10 @@ struct sfu_api {
 	struct sfu *sfu;
 	struct http_sock *sock;
 	struct sa local;
-	struct list reqs;       /**< requests waiting on auth */
-	struct list held;       /**< pipelined behind one of those */
-	struct tmr held_tmr;    /**< runs held requests, off-stack   */
-	char version[512];      /**< GET /version body        */
+	struct list reqs;       /**< requests waiting on auth       */
+	struct list held;       /**< pipelined behind one of those  */
+	struct tmr held_tmr;    /**< runs held requests, off-stack  */
+	char version[512];      /**< GET /version body              */
 };
 
 /** A request that waits for auth; owns refs to its conn and msg */
