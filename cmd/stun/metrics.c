@@ -46,7 +46,8 @@ static int metrics_print(struct re_printf *pf, const struct srv_stats *st)
 			n += st->results[t][r];
 		err |= re_hprintf(pf, "calls_stun_requests_total"
 				  "{transport=\"%s\"} %llu\n",
-				  srv_transport_name(t), (unsigned long long)n);
+				  srv_transport_name(t),
+				  (unsigned long long)n);
 	}
 
 	err |= print_family(pf, "calls_stun_responses_total",
@@ -63,7 +64,8 @@ static int metrics_print(struct re_printf *pf, const struct srv_stats *st)
 				  st->results[t][SRV_SUCCESS]);
 		err |= re_hprintf(pf, "calls_stun_responses_total"
 				  "{transport=\"%s\",class=\"error\"} %llu\n",
-				  srv_transport_name(t), (unsigned long long)e);
+				  srv_transport_name(t),
+				  (unsigned long long)e);
 	}
 
 	err |= print_family(pf, "calls_stun_errors_total",

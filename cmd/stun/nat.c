@@ -71,8 +71,9 @@ static void resp_handler(const struct calls_stunc_result *res, void *arg)
 
 	case STEP_TEST1:
 		if (!answered) {
-			n->fail = res->err == ETIMEDOUT ? "server did not answer"
-				: "server answered with an error";
+			n->fail = res->err == ETIMEDOUT ?
+				"server did not answer" :
+				"server answered with an error";
 			n->err = res->err;
 			goto done;
 		}

@@ -196,8 +196,8 @@ static void handle(struct server *srv, struct sock *s, const uint8_t *req,
 	++srv->st.results[s->tp][res];
 
 	if (res >= SRV_DROP_MALFORMED)
-		log_debug("%s %J: dropped (%s)", srv_transport_name(s->tp), src,
-			  srv_result_name(res));
+		log_debug("%s %J: dropped (%s)", srv_transport_name(s->tp),
+			  src, srv_result_name(res));
 
 	if (srv->opts->log_requests)
 		log_request(srv, s->tp, src, &s->local, res, rep);
@@ -269,7 +269,8 @@ static void udp_read_handler(int flags, void *arg)
 			int r = sendmmsg(s->fd, srv->smsg + sent,
 					 (unsigned)(ns - sent), MSG_DONTWAIT);
 			if (r <= 0) {
-				srv->st.send_failed[T_UDP] += (uint64_t)(ns - sent);
+				srv->st.send_failed[T_UDP] +=
+					(uint64_t)(ns - sent);
 				break;
 			}
 			sent += r;
