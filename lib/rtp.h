@@ -60,7 +60,7 @@ int  calls_rtp_parse(struct calls_rtp_hdr *hdr, const uint8_t *buf,
 
 /**
  * Finds header extension element id (1-14 one-byte, 1-255 two-byte)
- * in a parsed packet; *datap/*lenp point into buf. ENOENT if absent.
+ * in a parsed packet; *datap and *lenp point into buf. ENOENT if absent.
  */
 int  calls_rtp_ext_find(const struct calls_rtp_hdr *hdr, const uint8_t *buf,
 			uint8_t id, const uint8_t **datap, size_t *lenp);

@@ -73,3 +73,12 @@ tests_unit_unit_metrics_SOURCES = tests/unit/unit_metrics.c \
 tests_unit_unit_metrics_CPPFLAGS = $(UNIT_CPPFLAGS) \
 	-I$(top_srcdir)/cmd/metrics $(CURL_CFLAGS)
 tests_unit_unit_metrics_LDADD = $(METRICS_LIBS)
+
+# WebRTC wire formats: SDP, RTP/RTCP, SRTP (libsrtp2 only as test oracle)
+check_PROGRAMS += tests/unit/unit-webrtc-wire
+TESTS += tests/unit/unit-webrtc-wire
+tests_unit_unit_webrtc_wire_SOURCES = tests/unit/unit_webrtc_wire.c \
+	tests/unit/runner.c tests/unit/runner.h \
+	tests/unit/test_rtp.c tests/unit/test_srtp.c
+tests_unit_unit_webrtc_wire_CPPFLAGS = $(UNIT_CPPFLAGS) $(SRTP_CFLAGS)
+tests_unit_unit_webrtc_wire_LDADD = $(CALLS_LIBS) $(SRTP_LIBS)

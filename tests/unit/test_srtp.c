@@ -1,0 +1,661 @@
+/*
+ * Unit tests of lib/srtp.c (SRTP/SRTCP over libre)
+ *
+ * Three independent checks:
+ *  - RFC 3711 Appendix B.3 key derivation, through a reference KDF
+ *    written here on OpenSSL's AES; the same reference then computes the
+ *    exact protected bytes (AES-CM + HMAC-SHA1-80 per RFC 3711, AES-GCM
+ *    per RFC 7714 sections 8-9 and 11) that ours must produce;
+ *  - Debian's libsrtp2 as an oracle: it protects and we unprotect, we
+ *    protect and it unprotects, RTP and RTCP, both suites, across a
+ *    sequence number wrap (rollover counter);
+ *  - replay: a packet accepted once is refused the second time, also
+ *    an old one below the window; a tampered packet fails.
+ */
+#include <string.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <srtp2/srtp.h>
+#include "re_inc.h"
+#include "srtp.h"
+#include "rtp.h"
+#include "runner.h"
+
+static const uint8_t b3_key[16] = {
+	0xe1, 0xf9, 0x7a, 0x0d, 0x3e, 0x01, 0x8b, 0xe0,
+	0xd6, 0x4f, 0xa3, 0x2c, 0x06, 0xde, 0x41, 0x39,
+};
+static const uint8_t b3_salt[14] = {
+	0x0e, 0xc6, 0x75, 0xad, 0x49, 0x8a, 0xfe, 0xeb,
+	0xb6, 0x96, 0x0b, 0x3a, 0xab, 0xe6,
+};
+
+
+/* Reference KDF (RFC 3711 4.3.1, key_derivation_rate 0, index 0) */
+static int ref_kdf(const uint8_t *key, const uint8_t *salt, size_t saltn,
+		   uint8_t label, uint8_t *out, size_t outn)
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	uint8_t iv[16] = {0}, zero[64] = {0};
+	int n = 0, ok;
+
+	/* x = label << 48 XOR salt, as a 112-bit value, then << 16 */
+	memcpy(iv, salt, saltn);
+	iv[7] ^= label;
+
+	ok = c && EVP_EncryptInit_ex(c, EVP_aes_128_ctr(), NULL, key, iv) &&
+		EVP_EncryptUpdate(c, out, &n, zero, (int)outn);
+	EVP_CIPHER_CTX_free(c);
+
+	return ok ? 0 : EINVAL;
+}
+
+
+static int test_srtp_kdf_rfc3711_b3(void)
+{
+	static const uint8_t exp_ke[16] = {
+		0xc6, 0x1e, 0x7a, 0x93, 0x74, 0x4f, 0x39, 0xee,
+		0x10, 0x73, 0x4a, 0xfe, 0x3f, 0xf7, 0xa0, 0x87,
+	};
+	static const uint8_t exp_ks[14] = {
+		0x30, 0xcb, 0xbc, 0x08, 0x86, 0x3d, 0x8c, 0x85,
+		0xd4, 0x9d, 0xb3, 0x4a, 0x9a, 0xe1,
+	};
+	static const uint8_t exp_ka[20] = {
+		0xce, 0xbe, 0x32, 0x1f, 0x6f, 0xf7, 0x71, 0x6b,
+		0x6f, 0xd4, 0xab, 0x49, 0xaf, 0x25, 0x6a, 0x15,
+		0x6d, 0x38, 0xba, 0xa4,
+	};
+	uint8_t ke[16], ks[14], ka[20];
+
+	TEST_ERR(ref_kdf(b3_key, b3_salt, 14, 0x00, ke, sizeof(ke)));
+	TEST_ERR(ref_kdf(b3_key, b3_salt, 14, 0x02, ks, sizeof(ks)));
+	TEST_ERR(ref_kdf(b3_key, b3_salt, 14, 0x01, ka, sizeof(ka)));
+	TEST_MEMEQ(exp_ke, ke, 16);
+	TEST_MEMEQ(exp_ks, ks, 14);
+	TEST_MEMEQ(exp_ka, ka, 20);
+
+	return 0;
+}
+
+
+static size_t mk_rtp(uint8_t *b, uint16_t seq, uint32_t ssrc, size_t payn)
+{
+	size_t i;
+
+	b[0] = 0x80;
+	b[1] = 111;
+	b[2] = seq >> 8;
+	b[3] = seq & 0xff;
+	b[4] = 0; b[5] = 1; b[6] = 0xe2; b[7] = 0x40;
+	b[8] = ssrc >> 24; b[9] = ssrc >> 16; b[10] = ssrc >> 8; b[11] = ssrc;
+	for (i = 0; i < payn; i++)
+		b[12 + i] = (uint8_t)(i * 7 + seq);
+
+	return 12 + payn;
+}
+
+
+static size_t mk_rtcp(uint8_t *b, uint32_t ssrc, const char *cname)
+{
+	struct calls_rtcp_rb rb = {.ssrc = 0x11223344, .ext_seq = 7};
+	size_t off = 0;
+
+	if (calls_rtcp_build_rr(b, 256, &off, ssrc, &rb, 1) ||
+	    calls_rtcp_build_sdes_cname(b, 256, &off, ssrc, cname))
+		return 0;
+
+	return off;
+}
+
+
+/* Reference protect of one RTP packet (ROC given) */
+static int ref_protect_rtp(enum calls_srtp_suite suite, const uint8_t *key,
+			   const uint8_t *salt, uint32_t roc,
+			   uint8_t *pkt, size_t *lenp)
+{
+	uint8_t ke[16], ks[14], iv[16] = {0};
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	size_t len = *lenp, saltn = calls_srtp_salt_len(suite);
+	uint32_t seq = (uint32_t)pkt[2] << 8 | pkt[3];
+	int n, ok;
+
+	if (!c)
+		return ENOMEM;
+
+	ref_kdf(key, salt, saltn, 0x00, ke, 16);
+	ref_kdf(key, salt, saltn, 0x02, ks, saltn);
+
+	if (suite == CALLS_SRTP_AES_CM_128_HMAC_SHA1_80) {
+		uint8_t ka[20], tag[20];
+		unsigned tagn = 0;
+		uint8_t rocb[4] = {roc >> 24, roc >> 16, roc >> 8, roc};
+		HMAC_CTX *h;
+
+		ref_kdf(key, salt, saltn, 0x01, ka, 20);
+
+		/* IV = (ks << 16) XOR (SSRC << 64) XOR (index << 16) */
+		memcpy(iv, ks, 14);
+		iv[4] ^= pkt[8]; iv[5] ^= pkt[9];
+		iv[6] ^= pkt[10]; iv[7] ^= pkt[11];
+		iv[8] ^= rocb[0]; iv[9] ^= rocb[1];
+		iv[10] ^= rocb[2]; iv[11] ^= rocb[3];
+		iv[12] ^= seq >> 8; iv[13] ^= seq & 0xff;
+
+		ok = EVP_EncryptInit_ex(c, EVP_aes_128_ctr(), NULL, ke, iv) &&
+			EVP_EncryptUpdate(c, pkt + 12, &n, pkt + 12,
+					  (int)len - 12);
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+		h = HMAC_CTX_new();
+		ok = ok && h && HMAC_Init_ex(h, ka, 20, EVP_sha1(), NULL) &&
+			HMAC_Update(h, pkt, len) &&
+			HMAC_Update(h, rocb, 4) &&
+			HMAC_Final(h, tag, &tagn);
+		HMAC_CTX_free(h);
+#pragma GCC diagnostic pop
+		memcpy(pkt + len, tag, 10);
+		*lenp = len + 10;
+	}
+	else {
+		/* RFC 7714 8.1: IV = 00 00 SSRC ROC SEQ XOR salt */
+		iv[2] = pkt[8]; iv[3] = pkt[9]; iv[4] = pkt[10];
+		iv[5] = pkt[11];
+		iv[6] = roc >> 24; iv[7] = roc >> 16; iv[8] = roc >> 8;
+		iv[9] = roc;
+		iv[10] = seq >> 8; iv[11] = seq & 0xff;
+		for (n = 0; n < 12; n++)
+			iv[n] ^= ks[n];
+
+		ok = EVP_EncryptInit_ex(c, EVP_aes_128_gcm(), NULL, NULL,
+					NULL) &&
+			EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, 12,
+					    NULL) &&
+			EVP_EncryptInit_ex(c, NULL, NULL, ke, iv) &&
+			EVP_EncryptUpdate(c, NULL, &n, pkt, 12) &&
+			EVP_EncryptUpdate(c, pkt + 12, &n, pkt + 12,
+					  (int)len - 12) &&
+			EVP_EncryptFinal_ex(c, pkt + len, &n) &&
+			EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16,
+					    pkt + len);
+		*lenp = len + 16;
+	}
+
+	EVP_CIPHER_CTX_free(c);
+
+	return ok ? 0 : EPROTO;
+}
+
+
+/* Ours produces exactly the reference bytes, across a rollover */
+static int check_vs_ref(enum calls_srtp_suite suite, const uint8_t *key,
+			const uint8_t *salt)
+{
+	struct calls_srtp *tx = NULL;
+	uint8_t a[256], b[256];
+	uint32_t roc = 0;
+	uint16_t seq = 65533;
+	size_t la, lb;
+	int i, err = 0;
+
+	err = calls_srtp_alloc(&tx, suite, key, 16, salt,
+			       calls_srtp_salt_len(suite));
+	if (err)
+		return err;
+
+	for (i = 0; i < 6; i++, seq++) {
+		if (seq == 0)
+			roc++;
+		la = lb = mk_rtp(a, seq, 0xcafebabe, 40 + i);
+		memcpy(b, a, la);
+
+		err = calls_srtp_protect(tx, a, &la, sizeof(a));
+		if (err)
+			break;
+		err = ref_protect_rtp(suite, key, salt, roc, b, &lb);
+		if (err)
+			break;
+		if (la != lb || memcmp(a, b, la)) {
+			unit_fail(__FILE__, __LINE__, "%s seq %u: differs",
+				  calls_srtp_suite_name(suite), seq);
+			err = EINVAL;
+			break;
+		}
+	}
+
+	mem_deref(tx);
+
+	return err;
+}
+
+
+static int test_srtp_reference_cm(void)
+{
+	return check_vs_ref(CALLS_SRTP_AES_CM_128_HMAC_SHA1_80, b3_key,
+			    b3_salt);
+}
+
+
+static int test_srtp_reference_gcm(void)
+{
+	/* RFC 7714 section 16 key and salt */
+	static const uint8_t key[16] = {
+		0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+		0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
+	};
+	static const uint8_t salt[12] = {
+		0x51, 0x75, 0x69, 0x64, 0x20, 0x70, 0x72, 0x6f,
+		0x20, 0x71, 0x75, 0x6f,
+	};
+
+	return check_vs_ref(CALLS_SRTP_AEAD_AES_128_GCM, key, salt);
+}
+
+
+/* libsrtp2 oracle */
+
+struct pair {
+	enum calls_srtp_suite suite;
+	uint8_t key[16], salt[14];
+	struct calls_srtp *ours;
+	srtp_t theirs;
+};
+
+
+static int oracle_init(void)
+{
+	static bool done;
+
+	if (!done) {
+		if (srtp_init() != srtp_err_status_ok)
+			return EPROTO;
+		done = true;
+	}
+
+	return 0;
+}
+
+
+static int pair_open(struct pair *p, enum calls_srtp_suite suite,
+		     bool theirs_outbound)
+{
+	srtp_policy_t pol;
+	uint8_t master[30];
+	size_t i, saltn = calls_srtp_salt_len(suite);
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	p->suite = suite;
+	for (i = 0; i < 16; i++)
+		p->key[i] = (uint8_t)(0x30 + i * 3);
+	for (i = 0; i < saltn; i++)
+		p->salt[i] = (uint8_t)(0xa0 + i);
+
+	err = oracle_init();
+	if (err)
+		return err;
+
+	err = calls_srtp_alloc(&p->ours, suite, p->key, 16, p->salt, saltn);
+	if (err)
+		return err;
+
+	memset(&pol, 0, sizeof(pol));
+	if (suite == CALLS_SRTP_AES_CM_128_HMAC_SHA1_80) {
+		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtp);
+		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtcp);
+	}
+	else {
+		srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol.rtp);
+		srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol.rtcp);
+	}
+	memcpy(master, p->key, 16);
+	memcpy(master + 16, p->salt, saltn);
+	pol.key = master;
+	pol.ssrc.type = theirs_outbound ? ssrc_any_outbound
+					: ssrc_any_inbound;
+	pol.window_size = 128;
+
+	if (srtp_create(&p->theirs, &pol) != srtp_err_status_ok) {
+		p->ours = mem_deref(p->ours);
+		return EPROTO;
+	}
+
+	return 0;
+}
+
+
+static void pair_close(struct pair *p)
+{
+	p->ours = mem_deref(p->ours);
+	if (p->theirs)
+		srtp_dealloc(p->theirs);
+	p->theirs = NULL;
+}
+
+
+/* they protect, we unprotect: n packets from seq, RTP and RTCP */
+static int oracle_in(enum calls_srtp_suite suite, uint16_t seq, int n)
+{
+	struct pair p;
+	uint8_t buf[512], ref[512];
+	int i, err, len;
+	size_t sl;
+
+	err = pair_open(&p, suite, true);
+	if (err)
+		return err;
+
+	for (i = 0; i < n; i++, seq++) {
+		sl = mk_rtp(buf, seq, 0x1234abcd, 20 + (i % 100));
+		memcpy(ref, buf, sl);
+		len = (int)sl;
+		if (srtp_protect(p.theirs, buf, &len) != srtp_err_status_ok) {
+			err = EPROTO;
+			goto out;
+		}
+		sl = (size_t)len;
+		err = calls_srtp_unprotect(p.ours, buf, &sl);
+		if (err) {
+			unit_fail(__FILE__, __LINE__, "unprotect seq %u: %s",
+				  seq, strerror(err));
+			goto out;
+		}
+		if (sl != 32 + (size_t)(i % 100) || memcmp(buf, ref, sl)) {
+			unit_fail(__FILE__, __LINE__, "seq %u differs", seq);
+			err = EINVAL;
+			goto out;
+		}
+
+		if (i % 10)
+			continue;
+
+		/* SRTCP every tenth */
+		sl = mk_rtcp(buf, 0x1234abcd, "oracle@calls");
+		memcpy(ref, buf, sl);
+		len = (int)sl;
+		if (srtp_protect_rtcp(p.theirs, buf, &len) !=
+		    srtp_err_status_ok) {
+			err = EPROTO;
+			goto out;
+		}
+		sl = (size_t)len;
+		err = calls_srtp_unprotect_rtcp(p.ours, buf, &sl);
+		if (err) {
+			unit_fail(__FILE__, __LINE__, "srtcp in: %s",
+				  strerror(err));
+			goto out;
+		}
+		if (sl != (size_t)mk_rtcp(ref + 256, 0x1234abcd,
+					  "oracle@calls") ||
+		    memcmp(buf, ref, sl)) {
+			err = EINVAL;
+			goto out;
+		}
+		TEST_ERR(calls_rtcp_validate(buf, sl));
+	}
+
+ out:
+	pair_close(&p);
+	return err;
+}
+
+
+/* we protect, they unprotect */
+static int oracle_out(enum calls_srtp_suite suite, uint16_t seq, int n)
+{
+	struct pair p;
+	uint8_t buf[512], ref[512];
+	int i, err, len;
+	size_t sl, n0;
+
+	err = pair_open(&p, suite, false);
+	if (err)
+		return err;
+
+	for (i = 0; i < n; i++, seq++) {
+		n0 = sl = mk_rtp(buf, seq, 0x55aa55aa, 1 + (i % 200));
+		memcpy(ref, buf, sl);
+		err = calls_srtp_protect(p.ours, buf, &sl, sizeof(buf));
+		if (err)
+			goto out;
+		len = (int)sl;
+		if (srtp_unprotect(p.theirs, buf, &len) !=
+		    srtp_err_status_ok || (size_t)len != n0 ||
+		    memcmp(buf, ref, n0)) {
+			unit_fail(__FILE__, __LINE__,
+				  "libsrtp2 refused seq %u", seq);
+			err = EPROTO;
+			goto out;
+		}
+
+		if (i % 10)
+			continue;
+
+		n0 = sl = mk_rtcp(buf, 0x55aa55aa, "ours");
+		memcpy(ref, buf, sl);
+		err = calls_srtp_protect_rtcp(p.ours, buf, &sl, sizeof(buf));
+		if (err)
+			goto out;
+		len = (int)sl;
+		if (srtp_unprotect_rtcp(p.theirs, buf, &len) !=
+		    srtp_err_status_ok || (size_t)len != n0 ||
+		    memcmp(buf, ref, n0)) {
+			unit_fail(__FILE__, __LINE__,
+				  "libsrtp2 refused our SRTCP");
+			err = EPROTO;
+			goto out;
+		}
+	}
+
+ out:
+	pair_close(&p);
+	return err;
+}
+
+
+static int test_srtp_oracle_cm_in(void)
+{
+	return oracle_in(CALLS_SRTP_AES_CM_128_HMAC_SHA1_80, 65000, 2000);
+}
+
+
+static int test_srtp_oracle_cm_out(void)
+{
+	return oracle_out(CALLS_SRTP_AES_CM_128_HMAC_SHA1_80, 65000, 2000);
+}
+
+
+static int test_srtp_oracle_gcm_in(void)
+{
+	return oracle_in(CALLS_SRTP_AEAD_AES_128_GCM, 65000, 2000);
+}
+
+
+static int test_srtp_oracle_gcm_out(void)
+{
+	return oracle_out(CALLS_SRTP_AEAD_AES_128_GCM, 65000, 2000);
+}
+
+
+/* Replay and tampering, for one suite */
+static int check_replay(enum calls_srtp_suite suite)
+{
+	struct calls_srtp *tx = NULL, *rx = NULL;
+	uint8_t key[16] = {1, 2, 3}, salt[14] = {9, 8, 7};
+	uint8_t pkts[80][64], buf[64], rtcp[128], rtcp2[128];
+	size_t lens[80], sl, rl, rl2;
+	int i, err;
+
+	err  = calls_srtp_alloc(&tx, suite, key, 16, salt,
+				calls_srtp_salt_len(suite));
+	err |= calls_srtp_alloc(&rx, suite, key, 16, salt,
+				calls_srtp_salt_len(suite));
+	if (err)
+		goto out;
+
+	for (i = 0; i < 80; i++) {
+		lens[i] = mk_rtp(pkts[i], (uint16_t)(100 + i), 42, 20);
+		err = calls_srtp_protect(tx, pkts[i], &lens[i], 64);
+		if (err)
+			goto out;
+	}
+
+	/* 0..69 in order, except 60 */
+	for (i = 0; i < 70; i++) {
+		if (i == 60)
+			continue;
+		memcpy(buf, pkts[i], lens[i]);
+		sl = lens[i];
+		TEST_ERR(calls_srtp_unprotect(rx, buf, &sl));
+		TEST_EQ(32, sl);
+	}
+
+	/* the same packet again */
+	memcpy(buf, pkts[69], lens[69]);
+	sl = lens[69];
+	TEST_FAILS(EALREADY, calls_srtp_unprotect(rx, buf, &sl));
+
+	/* one from inside the window, twice */
+	memcpy(buf, pkts[50], lens[50]);
+	sl = lens[50];
+	TEST_FAILS(EALREADY, calls_srtp_unprotect(rx, buf, &sl));
+
+	/* a late one never seen, inside the window: accepted once */
+	memcpy(buf, pkts[60], lens[60]);
+	sl = lens[60];
+	TEST_ERR(calls_srtp_unprotect(rx, buf, &sl));
+	memcpy(buf, pkts[60], lens[60]);
+	sl = lens[60];
+	TEST_FAILS(EALREADY, calls_srtp_unprotect(rx, buf, &sl));
+
+	/* tampered payload fails authentication; the real one passes */
+	memcpy(buf, pkts[70], lens[70]);
+	sl = lens[70];
+	buf[20] ^= 1;
+	TEST_ASSERT(calls_srtp_unprotect(rx, buf, &sl) != 0);
+	memcpy(buf, pkts[70], lens[70]);
+	sl = lens[70];
+	TEST_ERR(calls_srtp_unprotect(rx, buf, &sl));
+
+	/* truncated */
+	sl = 13;
+	TEST_ASSERT(calls_srtp_unprotect(rx, buf, &sl) != 0);
+
+	/* SRTCP replay */
+	rl = mk_rtcp(rtcp, 42, "r");
+	TEST_ERR(calls_srtp_protect_rtcp(tx, rtcp, &rl, sizeof(rtcp)));
+	memcpy(rtcp2, rtcp, rl);
+	rl2 = rl;
+	TEST_ERR(calls_srtp_unprotect_rtcp(rx, rtcp, &rl));
+	TEST_FAILS(EALREADY, calls_srtp_unprotect_rtcp(rx, rtcp2, &rl2));
+
+ out:
+	mem_deref(tx);
+	mem_deref(rx);
+
+	return err;
+}
+
+
+static int test_srtp_replay_cm(void)
+{
+	return check_replay(CALLS_SRTP_AES_CM_128_HMAC_SHA1_80);
+}
+
+
+static int test_srtp_replay_gcm(void)
+{
+	return check_replay(CALLS_SRTP_AEAD_AES_128_GCM);
+}
+
+
+/* Many SSRCs in one context (an SFU sends every forwarded track) */
+static int test_srtp_many_ssrc(void)
+{
+	struct calls_srtp *tx = NULL, *rx = NULL;
+	uint8_t key[16] = {5}, salt[12] = {6};
+	uint8_t buf[64];
+	size_t sl;
+	uint32_t s;
+	int err;
+
+	err  = calls_srtp_alloc(&tx, CALLS_SRTP_AEAD_AES_128_GCM, key, 16,
+				salt, 12);
+	err |= calls_srtp_alloc(&rx, CALLS_SRTP_AEAD_AES_128_GCM, key, 16,
+				salt, 12);
+	if (err)
+		goto out;
+
+	for (s = 1; s <= 100; s++) {
+		sl = mk_rtp(buf, 7, s, 10);
+		err = calls_srtp_protect(tx, buf, &sl, sizeof(buf));
+		if (err) {
+			unit_fail(__FILE__, __LINE__, "ssrc %u: %s", s,
+				  strerror(err));
+			goto out;
+		}
+		err = calls_srtp_unprotect(rx, buf, &sl);
+		if (err) {
+			unit_fail(__FILE__, __LINE__, "ssrc %u: %s", s,
+				  strerror(err));
+			goto out;
+		}
+	}
+
+ out:
+	mem_deref(tx);
+	mem_deref(rx);
+
+	return err;
+}
+
+
+static int test_srtp_args(void)
+{
+	struct calls_srtp *s = NULL;
+	uint8_t key[16] = {0}, salt[14] = {0}, buf[64] = {0};
+	size_t n = 20;
+
+	TEST_FAILS(EINVAL, calls_srtp_alloc(&s, 3, key, 16, salt, 14));
+	TEST_FAILS(EINVAL, calls_srtp_alloc(&s,
+		CALLS_SRTP_AEAD_AES_128_GCM, key, 16, salt, 14));
+	TEST_ERR(calls_srtp_alloc(&s, CALLS_SRTP_AES_CM_128_HMAC_SHA1_80,
+				  key, 16, salt, 14));
+	TEST_EQ(CALLS_SRTP_AES_CM_128_HMAC_SHA1_80, calls_srtp_suite(s));
+
+	/* no room for the tag */
+	mk_rtp(buf, 1, 1, 8);
+	TEST_FAILS(EINVAL, calls_srtp_protect(s, buf, &n, 25));
+	/* not RTP */
+	buf[0] = 0;
+	TEST_FAILS(EBADMSG, calls_srtp_protect(s, buf, &n, sizeof(buf)));
+
+	mem_deref(s);
+
+	TEST_EQ(CALLS_SRTP_AEAD_AES_128_GCM,
+		calls_srtp_suite_from_profile(7));
+	TEST_EQ(CALLS_SRTP_AES_CM_128_HMAC_SHA1_80,
+		calls_srtp_suite_from_profile(1));
+	TEST_EQ(0, calls_srtp_suite_from_profile(2));
+	TEST_EQ(20, calls_srtp_overhead(CALLS_SRTP_AEAD_AES_128_GCM, true));
+	TEST_EQ(10, calls_srtp_overhead(CALLS_SRTP_AES_CM_128_HMAC_SHA1_80,
+					false));
+
+	return 0;
+}
+
+
+const struct unit_suite suite_srtp = {"srtp", {
+	UNIT_CASE(test_srtp_kdf_rfc3711_b3),
+	UNIT_CASE(test_srtp_reference_cm),
+	UNIT_CASE(test_srtp_reference_gcm),
+	UNIT_CASE(test_srtp_oracle_cm_in),
+	UNIT_CASE(test_srtp_oracle_cm_out),
+	UNIT_CASE(test_srtp_oracle_gcm_in),
+	UNIT_CASE(test_srtp_oracle_gcm_out),
+	UNIT_CASE(test_srtp_replay_cm),
+	UNIT_CASE(test_srtp_replay_gcm),
+	UNIT_CASE(test_srtp_many_ssrc),
+	UNIT_CASE(test_srtp_args),
+	{NULL, NULL}}};
