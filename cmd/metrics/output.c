@@ -181,12 +181,16 @@ static int order_by_family(const struct batch *b, const size_t *idv,
 }
 
 
-/* Which family a record is written under in 0.0.4 text, and as what */
+/* Which family a record is written under in 0.0.4 text, and as what:
+ * as the Prometheus Python client writes OpenMetrics families in 0.0.4,
+ * _created samples, info and stateset become gauges of their own name,
+ * with the family's HELP; rates and quantiles of watch mode are gauges
+ * without it (they are no longer what it describes) */
 static void prom_family(const struct rec *r, struct calls_prom_str *name,
 			const char **type, bool *help)
 {
 	*name = r->name;
-	*help = false;
+	*help = r->kind == REC_RAW;
 
 	if (r->kind != REC_RAW || r->sfx == CALLS_PROM_SFX_CREATED) {
 		*type = "gauge";
@@ -198,19 +202,21 @@ static void prom_family(const struct rec *r, struct calls_prom_str *name,
 	case CALLS_PROM_COUNTER:
 	case CALLS_PROM_GAUGE:
 		*type = calls_prom_type_name(r->type);
-		*help = true;
 		break;
 
 	case CALLS_PROM_HISTOGRAM:
 	case CALLS_PROM_SUMMARY:
 		*name = r->fam;
 		*type = calls_prom_type_name(r->type);
-		*help = true;
+		break;
+
+	case CALLS_PROM_INFO:
+	case CALLS_PROM_STATESET:
+		*type = "gauge";
 		break;
 
 	default:
 		*type = "untyped";
-		*help = str_eq(&r->fam, &r->name);
 		break;
 	}
 }

@@ -186,6 +186,33 @@ no_sanitizer_report() {
 	[[ $output != *"error while linting"* ]]
 }
 
+@test "an OpenMetrics exporter made with the Prometheus Python client: same samples as its 0.0.4 text" {
+	/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null ||
+		skip "python3-prometheus-client not installed"
+	start_daemon pyc /usr/bin/python3 "$DATA/pyclient.py"
+	local url="http://$(ready_field pyc http)/"
+	run --separate-stderr calls-metrics scrape "$url"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	echo "$output" >"$BATS_TEST_TMPDIR/om.json"
+	# it answered OpenMetrics: _created belongs to the counter family
+	jq -e -s '.[] | select(.name == "rtcd_rtc_errors_created" and .labels.type == "ice")
+		| .type == "counter"' "$BATS_TEST_TMPDIR/om.json"
+	jq -e -s '.[] | select(.name == "rtcd_rtc_errors_total" and .labels.type == "rtp")
+		| .labels.groupID == "g\"1\\\n" and .value == 0.5' "$BATS_TEST_TMPDIR/om.json"
+	jq -e -s '.[] | select(.name == "rtcd_state" and .labels.rtcd_state == "draining")
+		| .type == "stateset" and .value == 1' "$BATS_TEST_TMPDIR/om.json"
+	# the client's own 0.0.4 text holds the same samples
+	calls-metrics scrape --accept 'text/plain;version=0.0.4' "$url" >"$BATS_TEST_TMPDIR/text.json"
+	diff <(jq -c '[.name, .labels, .value]' "$BATS_TEST_TMPDIR/text.json" | sort) \
+		<(jq -c '[.name, .labels, .value]' "$BATS_TEST_TMPDIR/om.json" | sort)
+	# our 0.0.4 from its OpenMetrics lints no worse than its own 0.0.4
+	curl -sf -H 'Accept: text/plain;version=0.0.4' "$url" >"$BATS_TEST_TMPDIR/raw.txt"
+	calls-metrics scrape -f prom "$url" >"$BATS_TEST_TMPDIR/ours.txt"
+	stop_daemon pyc
+	promtool_ok "$BATS_TEST_TMPDIR/raw.txt" "$BATS_TEST_TMPDIR/ours.txt"
+}
+
 # --- the format ------------------------------------------------------------
 
 @test "fixtures: edge cases of the text format as JSON lines" {
