@@ -13,5 +13,6 @@ lib_libcalls_a_SOURCES += lib/stun.c lib/stun.h lib/stunc.c lib/stunc.h
 # rtcd WebSocket protocol: codec (the one file including msgpack-c)
 lib_libcalls_a_SOURCES += lib/rtcdmsg.c lib/rtcdmsg.h
 AM_CPPFLAGS += $(MSGPACK_CFLAGS)
+lib_libcalls_a_SOURCES += lib/rtcdc.c lib/rtcdc.h
 # WebRTC wire formats: RTP/RTCP, SRTP seam over libre (webrtc-wire)
 lib_libcalls_a_SOURCES += lib/rtp.c lib/rtp.h lib/srtp.c lib/srtp.h

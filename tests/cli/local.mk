@@ -8,3 +8,6 @@ TESTS += tests/cli/metrics.bats
 TESTS += tests/cli/sfu-ws.bats
 EXTRA_DIST += tests/cli/sfu_ws_client.py
 TESTS += tests/cli/stun.bats
+check_PROGRAMS += tests/cli/rtcdc-join
+tests_cli_rtcdc_join_SOURCES = tests/cli/rtcdc_join.c
+tests_cli_rtcdc_join_LDADD = $(CALLS_LIBS)

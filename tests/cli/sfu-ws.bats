@@ -122,3 +122,32 @@ teardown() {
 	run curl -sf "$API/metrics"
 	echo "$output" | grep -E '^rtcd_ws_connections_total\{clientID="[^"]+"\} 0$'
 }
+
+@test "sfu-ws: our C client (lib/rtcdc) joins and leaves" {
+	local name="w$BATS_TEST_NUMBER" key=0123456789abcdef0123456789abcdef
+	ws_start "$name" "${KNOBS[@]}"
+	run curl -sf -X POST -d "{\"clientID\":\"cc\",\"authKey\":\"$key\"}" \
+		"$API/register"
+	[ "$status" -eq 0 ]
+	# holds the session until $hold exists: GET shows it meanwhile
+	local hold="$BATS_TEST_TMPDIR/hold" out="$BATS_TEST_TMPDIR/join.out"
+	timeout 30 "$CALLS_BUILDDIR/tests/cli/rtcdc-join" "$API" cc "$key" \
+		callc sess-c1 "$hold" >"$out" 2>&1 3>&- &
+	local pid=$!
+	for _ in $(seq 100); do
+		grep -q '^joined$' "$out" && break
+		sleep 0.05
+	done
+	run curl -sf -u "cc:$key" "$API/calls/callc/sessions"
+	echo "$output"
+	[ "$output" = '[{"GroupID":"cc","CallID":"callc","UserID":"rtcdc-user","SessionID":"sess-c1","Props":{"av1Support":false,"channelID":"rtcdc-channel","dcSignaling":false}}]' ]
+	touch "$hold"
+	wait "$pid"
+	cat "$out"
+	grep -Eq '^hello [ybndrfg8ejkmcpqxot1uwisza345h769]{26}$' "$out"
+	grep -q '^close sess-c1$' "$out"
+	# a wrong key: the upgrade is refused
+	run timeout 30 "$CALLS_BUILDDIR/tests/cli/rtcdc-join" "$API" cc \
+		wrong-key-wrong-key-wrong-key-xx callc sess-c2
+	[ "$status" -eq 4 ]
+}
