@@ -59,45 +59,53 @@ static bool same(const struct sa *a, const struct sa *b)
 }
 
 
-static void resp_handler(const struct calls_stunc_result *res, void *arg)
+/* Test 1: our mapping and the server's other address */
+static bool test1_done(struct nat *n, const struct calls_stunc_result *res,
+		       bool answered)
 {
-	struct nat *n = arg;
-	bool answered = !res->err && res->has_mapped;
-	int err;
+	if (!answered) {
+		n->fail = res->err == ETIMEDOUT ? "server did not answer" :
+			"server answered with an error";
+		n->err = res->err;
+		return true;
+	}
 
-	n->ct = mem_deref(n->ct);
+	n->m1 = res->mapped;
+	if (!sa_af(&res->other)) {
+		n->fail = "server has no OTHER-ADDRESS (RFC 5780)";
+		return true;
+	}
+
+	n->other = res->other;
+	n->natted = !same(&n->m1, &n->local);
+	if (!n->natted) {
+		/* no NAT: mapping is trivially independent */
+		n->mapping = "endpoint-independent";
+		n->step = STEP_FILT2;
+	}
+	else {
+		n->step = STEP_MAP2;
+	}
+
+	return false;
+}
+
+
+/* Records what the response to the current step says and picks the
+ * next step; true when discovery is over */
+static bool step_done(struct nat *n, const struct calls_stunc_result *res)
+{
+	bool answered = !res->err && res->has_mapped;
 
 	switch (n->step) {
 
 	case STEP_TEST1:
-		if (!answered) {
-			n->fail = res->err == ETIMEDOUT ?
-				"server did not answer" :
-				"server answered with an error";
-			n->err = res->err;
-			goto done;
-		}
-		n->m1 = res->mapped;
-		if (!sa_af(&res->other)) {
-			n->fail = "server has no OTHER-ADDRESS (RFC 5780)";
-			goto done;
-		}
-		n->other = res->other;
-		n->natted = !same(&n->m1, &n->local);
-		if (!n->natted) {
-			/* no NAT: mapping is trivially independent */
-			n->mapping = "endpoint-independent";
-			n->step = STEP_FILT2;
-		}
-		else {
-			n->step = STEP_MAP2;
-		}
-		break;
+		return test1_done(n, res, answered);
 
 	case STEP_MAP2:
 		if (!answered) {
 			n->fail = "alternate address did not answer";
-			goto done;
+			return true;
 		}
 		n->m2 = res->mapped;
 		if (same(&n->m2, &n->m1)) {
@@ -107,44 +115,54 @@ static void resp_handler(const struct calls_stunc_result *res, void *arg)
 		else {
 			n->step = STEP_MAP3;
 		}
-		break;
+		return false;
 
 	case STEP_MAP3:
 		if (!answered) {
 			n->fail = "alternate address and port did not answer";
-			goto done;
+			return true;
 		}
 		n->m3 = res->mapped;
 		n->mapping = same(&n->m3, &n->m2) ? "address-dependent" :
 			"address-and-port-dependent";
 		n->step = STEP_FILT2;
-		break;
+		return false;
 
 	case STEP_FILT2:
 		if (answered) {
 			n->filtering = "endpoint-independent";
-			goto done;
+			return true;
 		}
 		n->step = STEP_FILT3;
-		break;
+		return false;
 
 	case STEP_FILT3:
 		n->filtering = answered ? "address-dependent" :
 			"address-and-port-dependent";
-		goto done;
+		return true;
 
 	default:
-		goto done;
+		return true;
+	}
+}
+
+
+static void resp_handler(const struct calls_stunc_result *res, void *arg)
+{
+	struct nat *n = arg;
+	int err;
+
+	n->ct = mem_deref(n->ct);
+
+	if (!step_done(n, res)) {
+		err = send_step(n);
+		if (!err)
+			return;
+
+		n->fail = "cannot send";
+		n->err = err;
 	}
 
-	err = send_step(n);
-	if (!err)
-		return;
-
-	n->fail = "cannot send";
-	n->err = err;
-
- done:
 	n->step = STEP_DONE;
 	re_cancel();
 }
