@@ -5,6 +5,20 @@ load helpers
 
 udp_addr() { ready_field "$1" udp; }
 
+# A failed test leaves its daemons running: stop ours (checking the pid
+# is still one of them) and forget their pid files.
+teardown() {
+	local f pid
+	for f in "$BATS_FILE_TMPDIR"/*.pid; do
+		[ -e "$f" ] || continue
+		pid=$(cat "$f")
+		if grep -qaE 'calls-stun|turnserver' "/proc/$pid/cmdline" 2>/dev/null; then
+			kill "$pid" 2>/dev/null || true
+		fi
+		rm -f "$f"
+	done
+}
+
 start_stun() {              # start_stun NAME ARGS...: serve on 127.0.0.1:0
 	local name=$1; shift
 	start_daemon "$name" calls-stun serve --listen 127.0.0.1:0 "$@"
