@@ -142,3 +142,18 @@ tests_fuzz_fuzz_rtcdmsg_SOURCES = tests/fuzz/fuzz_rtcdmsg.c
 tests_fuzz_fuzz_rtcdmsg_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_rtcdmsg_LDADD = $(CALLS_LIBS)
 endif
+
+# rtcd data channel messages (lib/dcmsg) and DCEP (lib/sctp)
+check_PROGRAMS += tests/fuzz/replay-dcmsg
+TESTS += tests/fuzz/replay-dcmsg
+tests_fuzz_replay_dcmsg_SOURCES = tests/fuzz/fuzz_dcmsg.c tests/fuzz/replay.c
+tests_fuzz_replay_dcmsg_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DCORPUS_DIR='"$(FUZZ_CORPUS)/dcmsg"'
+tests_fuzz_replay_dcmsg_LDADD = $(CALLS_LIBS)
+
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-dcmsg
+tests_fuzz_fuzz_dcmsg_SOURCES = tests/fuzz/fuzz_dcmsg.c
+tests_fuzz_fuzz_dcmsg_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_dcmsg_LDADD = $(CALLS_LIBS)
+endif

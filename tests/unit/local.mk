@@ -82,3 +82,13 @@ tests_unit_unit_webrtc_wire_SOURCES = tests/unit/unit_webrtc_wire.c \
 	tests/unit/test_rtp.c tests/unit/test_srtp.c
 tests_unit_unit_webrtc_wire_CPPFLAGS = $(UNIT_CPPFLAGS) $(SRTP_CFLAGS)
 tests_unit_unit_webrtc_wire_LDADD = $(CALLS_LIBS) $(SRTP_LIBS)
+
+# WebRTC security and data channels: lib/dcmsg, lib/dtls, lib/sctp
+check_PROGRAMS += tests/unit/unit-webrtc-secure
+TESTS += tests/unit/unit-webrtc-secure
+tests_unit_unit_webrtc_secure_SOURCES = tests/unit/unit_webrtc_secure.c \
+	tests/unit/runner.c tests/unit/runner.h \
+	tests/unit/test_dcmsg.c tests/unit/test_dtls.c \
+	tests/unit/test_sctp.c tests/unit/test_webrtc_secure.h
+tests_unit_unit_webrtc_secure_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_unit_webrtc_secure_LDADD = $(CALLS_LIBS)

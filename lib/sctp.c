@@ -1,0 +1,1122 @@
+/**
+ * @file sctp.c  WebRTC data channels: usrsctp over AF_CONN, DCEP
+ *
+ * usrsctp runs without threads: we call it (conninput, handle_timers,
+ * sendv) and it calls back (conn_output, socket upcalls) from inside
+ * those calls, on this thread. Upcalls only mark the association as
+ * pending; sockets are read and the owner's handlers run after usrsctp
+ * has returned (run_pending), so a handler may send, open channels or
+ * dereference the association without re-entering usrsctp.
+ *
+ * usrsctp knows an association by the AF_CONN address we register; that
+ * is a per-association number, not a pointer, so a callback for an
+ * association that is gone finds nothing instead of freed memory.
+ */
+#include <string.h>
+#include <sys/socket.h>
+#include <usrsctp.h>
+#include "re_inc.h"
+#include "sctp.h"
+
+#define LOG_MODULE "sctp"
+#include "log.h"
+
+enum {
+	PORT_DEFAULT = 5000,
+	STREAMS_DEFAULT = 1024,
+	MAX_MSG_DEFAULT = 256 * 1024,
+	TICK_MS = 10,
+	SCTP_MTU = 1150,
+	RECV_BUF = 65536,
+	LABEL_MAX = 65535,
+};
+
+struct chan {
+	struct le le;
+	struct calls_sctp_chan pub;
+	char *label;
+	char *protocol;
+	bool acked;
+};
+
+struct calls_sctp {
+	struct le le;
+	uintptr_t id;
+	struct socket *lsock;     /* listening socket (server role)  */
+	struct socket *sock;      /* the association                 */
+	struct calls_sctp_conf conf;
+	struct list chans;
+	struct mbuf *rx;          /* message being reassembled       */
+	bool rx_skip;             /* dropping an oversized message   */
+	bool pending;             /* an upcall fired: read the socket */
+	bool established;
+	bool closed;
+	uint16_t next_sid;
+	calls_sctp_send_h *sendh;
+	calls_sctp_estab_h *estabh;
+	calls_sctp_chan_h *chanh;
+	calls_sctp_msg_h *msgh;
+	calls_sctp_close_h *closeh;
+	void *arg;
+};
+
+/* sockets of dropped associations, closed once usrsctp has returned */
+struct grave {
+	struct le le;
+	struct socket *lsock;
+	struct socket *sock;
+	uintptr_t id;
+};
+
+static struct {
+	bool inited;
+	struct list assocs;
+	struct list graves;
+	struct tmr tick;
+	struct tmr reap;
+	uint64_t last;
+	uintptr_t next_id;
+	int depth;                /* >0 while inside a usrsctp call  */
+	bool running;             /* inside run_pending()            */
+	uint8_t buf[RECV_BUF];
+} g;
+
+
+static struct calls_sctp *lookup(uintptr_t id)
+{
+	struct le *le;
+
+	for (le = g.assocs.head; le; le = le->next) {
+		struct calls_sctp *s = le->data;
+
+		if (s->id == id)
+			return s;
+	}
+
+	return NULL;
+}
+
+
+static int conn_output(void *addr, void *buf, size_t len, uint8_t tos,
+		       uint8_t set_df)
+{
+	struct calls_sctp *s = lookup((uintptr_t)addr);
+	int err;
+	(void)tos;
+	(void)set_df;
+
+	if (!s || !s->sendh)
+		return 0;
+
+	err = s->sendh(buf, len, s->arg);
+	if (err)
+		log_debug("send: %m", err);
+
+	return 0;  /* a lost packet: SCTP retransmits */
+}
+
+
+static void run_pending(void);
+
+
+static void tick_h(void *arg)
+{
+	uint64_t now = tmr_jiffies();
+	(void)arg;
+
+	++g.depth;
+	usrsctp_handle_timers((uint32_t)(now - g.last));
+	--g.depth;
+	g.last = now;
+
+	run_pending();
+
+	if (g.assocs.head || g.graves.head)
+		tmr_start(&g.tick, TICK_MS, tick_h, NULL);
+}
+
+
+static void tick_start(void)
+{
+	if (tmr_isrunning(&g.tick))
+		return;
+
+	g.last = tmr_jiffies();
+	tmr_start(&g.tick, TICK_MS, tick_h, NULL);
+}
+
+
+static int init(void)
+{
+	if (g.inited)
+		return 0;
+
+	usrsctp_init_nothreads(0, conn_output, NULL);
+	usrsctp_sysctl_set_sctp_ecn_enable(0);
+	usrsctp_sysctl_set_sctp_asconf_enable(0);
+	usrsctp_sysctl_set_sctp_auth_enable(0);
+	list_init(&g.assocs);
+	list_init(&g.graves);
+	tmr_init(&g.tick);
+	tmr_init(&g.reap);
+	g.next_id = 1;
+	g.inited = true;
+
+	return 0;
+}
+
+
+static void bury_now(struct socket *lsock, struct socket *sock,
+		     uintptr_t id)
+{
+	++g.depth;
+	if (sock) {
+		usrsctp_set_upcall(sock, NULL, NULL);
+		usrsctp_close(sock);
+	}
+	if (lsock) {
+		usrsctp_set_upcall(lsock, NULL, NULL);
+		usrsctp_close(lsock);
+	}
+	usrsctp_deregister_address((void *)id);
+	--g.depth;
+}
+
+
+static void grave_destructor(void *arg)
+{
+	struct grave *gr = arg;
+
+	list_unlink(&gr->le);
+	bury_now(gr->lsock, gr->sock, gr->id);
+}
+
+
+static void reap_h(void *arg)
+{
+	(void)arg;
+
+	list_flush(&g.graves);
+}
+
+
+static void chan_destructor(void *arg)
+{
+	struct chan *c = arg;
+
+	list_unlink(&c->le);
+	mem_deref(c->label);
+	mem_deref(c->protocol);
+}
+
+
+static void destructor(void *arg)
+{
+	struct calls_sctp *s = arg;
+	struct grave *gr;
+
+	list_unlink(&s->le);
+	list_flush(&s->chans);
+	mem_deref(s->rx);
+
+	if (!s->id)
+		return;
+
+	if (s->sock)
+		usrsctp_set_upcall(s->sock, NULL, NULL);
+	if (s->lsock)
+		usrsctp_set_upcall(s->lsock, NULL, NULL);
+
+	if (!g.depth) {
+		bury_now(s->lsock, s->sock, s->id);
+		return;
+	}
+
+	gr = mem_zalloc(sizeof(*gr), grave_destructor);
+	if (!gr) {
+		log_error("cannot defer closing an SCTP socket");
+		return;
+	}
+
+	gr->lsock = s->lsock;
+	gr->sock = s->sock;
+	gr->id = s->id;
+	list_append(&g.graves, &gr->le, gr);
+	tmr_start(&g.reap, 0, reap_h, NULL);
+}
+
+
+static void upcall(struct socket *so, void *arg, int flags)
+{
+	struct calls_sctp *s = lookup((uintptr_t)arg);
+	(void)so;
+	(void)flags;
+
+	if (s)
+		s->pending = true;
+}
+
+
+static int setopt(struct socket *so, int level, int name, const void *v,
+		  socklen_t len)
+{
+	if (usrsctp_setsockopt(so, level, name, v, len)) {
+		log_debug("setsockopt %d: %m", name, errno);
+		return errno ? errno : EINVAL;
+	}
+
+	return 0;
+}
+
+
+static int sock_opts(struct calls_sctp *s, struct socket *so)
+{
+	static const uint16_t events[] = {
+		SCTP_ASSOC_CHANGE, SCTP_SHUTDOWN_EVENT, SCTP_REMOTE_ERROR,
+		SCTP_STREAM_RESET_EVENT, SCTP_SEND_FAILED_EVENT,
+	};
+	struct linger lg = {.l_onoff = 1, .l_linger = 0};
+	struct sctp_initmsg im;
+	struct sctp_assoc_value av;
+	struct sctp_paddrparams pp;
+	int on = 1, err = 0;
+	size_t i;
+
+	if (usrsctp_set_non_blocking(so, 1))
+		return errno ? errno : EINVAL;
+
+	/* close = ABORT: a dropped association leaves nothing behind */
+	err |= setopt(so, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	err |= setopt(so, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof(on));
+	err |= setopt(so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof(on));
+
+	memset(&av, 0, sizeof(av));
+	av.assoc_id = SCTP_ALL_ASSOC;
+	av.assoc_value = SCTP_ENABLE_RESET_STREAM_REQ;
+	err |= setopt(so, IPPROTO_SCTP, SCTP_ENABLE_STREAM_RESET, &av,
+		      sizeof(av));
+
+	memset(&im, 0, sizeof(im));
+	im.sinit_num_ostreams = s->conf.streams;
+	im.sinit_max_instreams = s->conf.streams;
+	err |= setopt(so, IPPROTO_SCTP, SCTP_INITMSG, &im, sizeof(im));
+
+	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		struct sctp_event ev = {SCTP_ALL_ASSOC, events[i], 1};
+
+		err |= setopt(so, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof(ev));
+	}
+
+	if (err)
+		return EINVAL;
+
+	/* DTLS adds its record overhead: keep packets under its MTU */
+	memset(&pp, 0, sizeof(pp));
+	pp.spp_assoc_id = SCTP_FUTURE_ASSOC;
+	pp.spp_flags = SPP_PMTUD_DISABLE;
+	pp.spp_pathmtu = SCTP_MTU;
+	(void)setopt(so, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp,
+		     sizeof(pp));
+
+	usrsctp_set_upcall(so, upcall, (void *)s->id);
+
+	return 0;
+}
+
+
+static void sconn_set(struct sockaddr_conn *sc, uintptr_t id, uint16_t port)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->sconn_family = AF_CONN;
+	sc->sconn_port = htons(port);
+	sc->sconn_addr = (void *)id;
+}
+
+
+static int open_socket(struct calls_sctp *s, struct socket **sop)
+{
+	struct sockaddr_conn sc;
+	struct socket *so;
+	int err;
+
+	so = usrsctp_socket(AF_CONN, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL,
+			    0, NULL);
+	if (!so)
+		return errno ? errno : ENOMEM;
+
+	*sop = so;
+
+	err = sock_opts(s, so);
+	if (err)
+		return err;
+
+	sconn_set(&sc, s->id, s->conf.port);
+	if (usrsctp_bind(so, (struct sockaddr *)&sc, sizeof(sc)))
+		return errno ? errno : EADDRINUSE;
+
+	return 0;
+}
+
+
+int calls_sctp_alloc(struct calls_sctp **sctpp,
+		     const struct calls_sctp_conf *conf,
+		     calls_sctp_send_h *sendh, calls_sctp_estab_h *estabh,
+		     calls_sctp_chan_h *chanh, calls_sctp_msg_h *msgh,
+		     calls_sctp_close_h *closeh, void *arg)
+{
+	struct calls_sctp *s;
+	int err;
+
+	if (!sctpp || !sendh)
+		return EINVAL;
+
+	err = init();
+	if (err)
+		return err;
+
+	s = mem_zalloc(sizeof(*s), destructor);
+	if (!s)
+		return ENOMEM;
+
+	if (conf)
+		s->conf = *conf;
+	if (!s->conf.port)
+		s->conf.port = PORT_DEFAULT;
+	if (!s->conf.remote_port)
+		s->conf.remote_port = PORT_DEFAULT;
+	if (!s->conf.max_msg)
+		s->conf.max_msg = MAX_MSG_DEFAULT;
+	if (!s->conf.streams)
+		s->conf.streams = STREAMS_DEFAULT;
+	s->next_sid = s->conf.dtls_client ? 0 : 1;
+	s->sendh = sendh;
+	s->estabh = estabh;
+	s->chanh = chanh;
+	s->msgh = msgh;
+	s->closeh = closeh;
+	s->arg = arg;
+
+	s->id = g.next_id++;
+	list_append(&g.assocs, &s->le, s);
+	usrsctp_register_address((void *)s->id);
+	tick_start();
+
+	if (s->conf.client) {
+		err = open_socket(s, &s->sock);
+	}
+	else {
+		err = open_socket(s, &s->lsock);
+		if (!err && usrsctp_listen(s->lsock, 1))
+			err = errno ? errno : EINVAL;
+	}
+
+	if (err)
+		mem_deref(s);
+	else
+		*sctpp = s;
+
+	return err;
+}
+
+
+int calls_sctp_start(struct calls_sctp *s)
+{
+	struct sockaddr_conn sc;
+	int r, e = 0;
+
+	if (!s)
+		return EINVAL;
+
+	if (!s->conf.client || s->closed)
+		return 0;
+
+	sconn_set(&sc, s->id, s->conf.remote_port);
+
+	++g.depth;
+	r = usrsctp_connect(s->sock, (struct sockaddr *)&sc, sizeof(sc));
+	if (r < 0)
+		e = errno;
+	--g.depth;
+
+	if (r < 0 && e != EINPROGRESS) {
+		log_info("connect: %m", e);
+		return e ? e : EINVAL;
+	}
+
+	run_pending();
+
+	return 0;
+}
+
+
+int calls_sctp_recv(struct calls_sctp *s, const uint8_t *buf, size_t len)
+{
+	if (!s || !buf || !len)
+		return EINVAL;
+
+	++g.depth;
+	usrsctp_conninput((void *)s->id, buf, len, 0);
+	--g.depth;
+
+	run_pending();
+
+	return 0;
+}
+
+
+/* true once the owner has dropped the association from a handler (we
+ * hold one reference while calling out) */
+static bool gone(const struct calls_sctp *s)
+{
+	return mem_nrefs(s) <= 1;
+}
+
+
+static void closed(struct calls_sctp *s, int err)
+{
+	if (s->closed)
+		return;
+
+	s->closed = true;
+	s->established = false;
+
+	if (s->closeh)
+		s->closeh(err, s->arg);
+}
+
+
+static struct chan *chan_find(const struct calls_sctp *s, uint16_t sid)
+{
+	struct le *le;
+
+	for (le = s->chans.head; le; le = le->next) {
+		struct chan *c = le->data;
+
+		if (c->pub.sid == sid)
+			return c;
+	}
+
+	return NULL;
+}
+
+
+static int send_raw(struct calls_sctp *s, uint16_t sid, uint32_t ppid,
+		    bool unordered, const struct chan *c,
+		    const uint8_t *data, size_t len)
+{
+	struct sctp_sendv_spa spa;
+	ssize_t r;
+	int e = 0;
+
+	memset(&spa, 0, sizeof(spa));
+	spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
+	spa.sendv_sndinfo.snd_sid = sid;
+	spa.sendv_sndinfo.snd_ppid = htonl(ppid);
+	if (unordered)
+		spa.sendv_sndinfo.snd_flags = SCTP_UNORDERED;
+
+	if (c && (c->pub.chan_type & 0x7f) != CALLS_SCTP_RELIABLE) {
+		spa.sendv_flags |= SCTP_SEND_PRINFO_VALID;
+		spa.sendv_prinfo.pr_policy =
+			(c->pub.chan_type & 0x7f) ==
+			CALLS_SCTP_PARTIAL_RELIABLE_REXMIT ?
+			SCTP_PR_SCTP_RTX : SCTP_PR_SCTP_TTL;
+		spa.sendv_prinfo.pr_value = c->pub.reliability;
+	}
+
+	++g.depth;
+	r = usrsctp_sendv(s->sock, data, len, NULL, 0, &spa,
+			  (socklen_t)sizeof(spa), SCTP_SENDV_SPA, 0);
+	if (r < 0)
+		e = errno;
+	--g.depth;
+
+	if (r < 0)
+		return e == EWOULDBLOCK ? ENOBUFS : (e ? e : EIO);
+
+	return 0;
+}
+
+
+static int chan_add(struct calls_sctp *s, uint16_t sid,
+		    const struct calls_sctp_dcep_open *op, struct chan **cp)
+{
+	struct chan *c;
+	int err;
+
+	c = mem_zalloc(sizeof(*c), chan_destructor);
+	if (!c)
+		return ENOMEM;
+
+	err  = pl_strdup(&c->label, &op->label);
+	err |= pl_strdup(&c->protocol, &op->protocol);
+	if (err) {
+		mem_deref(c);
+		return ENOMEM;
+	}
+
+	c->pub.sid = sid;
+	c->pub.chan_type = op->chan_type;
+	c->pub.priority = op->priority;
+	c->pub.reliability = op->reliability;
+	c->pub.label = c->label;
+	c->pub.protocol = c->protocol;
+	list_append(&s->chans, &c->le, c);
+	*cp = c;
+
+	return 0;
+}
+
+
+static void handle_dcep(struct calls_sctp *s, uint16_t sid,
+			const uint8_t *buf, size_t len)
+{
+	static const uint8_t ack = CALLS_SCTP_DCEP_ACK;
+	struct calls_sctp_dcep_open op;
+	struct chan *c;
+	uint8_t type;
+	int err;
+
+	err = calls_sctp_dcep_decode(&op, &type, buf, len);
+	if (err) {
+		log_info("bad DCEP message on stream %u", sid);
+		return;
+	}
+
+	if (type == CALLS_SCTP_DCEP_ACK) {
+		c = chan_find(s, sid);
+		if (!c || c->acked)
+			return;
+
+		c->acked = true;
+		if (s->chanh)
+			s->chanh(&c->pub, s->arg);
+		return;
+	}
+
+	if (chan_find(s, sid)) {
+		log_info("DATA_CHANNEL_OPEN on stream %u in use", sid);
+		return;
+	}
+
+	if (chan_add(s, sid, &op, &c))
+		return;
+
+	c->acked = true;
+	err = send_raw(s, sid, CALLS_SCTP_PPID_DCEP, false, NULL, &ack, 1);
+	if (err)
+		log_info("DATA_CHANNEL_ACK: %m", err);
+
+	log_debug("channel '%s' opened by the peer on stream %u", c->label,
+		  sid);
+
+	if (s->chanh)
+		s->chanh(&c->pub, s->arg);
+}
+
+
+static void handle_msg(struct calls_sctp *s, uint16_t sid, uint32_t ppid,
+		       const uint8_t *buf, size_t len)
+{
+	const struct chan *c;
+	bool text;
+
+	if (ppid == CALLS_SCTP_PPID_DCEP) {
+		handle_dcep(s, sid, buf, len);
+		return;
+	}
+
+	c = chan_find(s, sid);
+	if (!c) {
+		log_debug("message on unknown stream %u dropped", sid);
+		return;
+	}
+
+	switch (ppid) {
+
+	case CALLS_SCTP_PPID_STRING:       text = true;  break;
+	case CALLS_SCTP_PPID_BINARY:       text = false; break;
+	case CALLS_SCTP_PPID_STRING_EMPTY: text = true;  len = 0; break;
+	case CALLS_SCTP_PPID_BINARY_EMPTY: text = false; len = 0; break;
+	default:
+		log_debug("PPID %u dropped", ppid);
+		return;
+	}
+
+	if (s->msgh)
+		s->msgh(&c->pub, text, len ? buf : (const uint8_t *)"", len,
+			s->arg);
+}
+
+
+static void handle_notification(struct calls_sctp *s, const uint8_t *buf,
+				size_t len)
+{
+	union sctp_notification n;
+
+	if (len < sizeof(n.sn_header))
+		return;
+
+	memset(&n, 0, sizeof(n));
+	memcpy(&n, buf, len < sizeof(n) ? len : sizeof(n));
+
+	switch (n.sn_header.sn_type) {
+
+	case SCTP_ASSOC_CHANGE:
+		switch (n.sn_assoc_change.sac_state) {
+
+		case SCTP_COMM_UP:
+			if (s->established || s->closed)
+				break;
+			s->established = true;
+			log_debug("association up (%u/%u streams)",
+				  n.sn_assoc_change.sac_outbound_streams,
+				  n.sn_assoc_change.sac_inbound_streams);
+			if (s->estabh)
+				s->estabh(s->arg);
+			break;
+
+		case SCTP_SHUTDOWN_COMP:
+			closed(s, 0);
+			break;
+
+		case SCTP_COMM_LOST:
+			closed(s, ECONNRESET);
+			break;
+
+		case SCTP_CANT_STR_ASSOC:
+			closed(s, ETIMEDOUT);
+			break;
+
+		default:
+			break;
+		}
+		break;
+
+	case SCTP_SHUTDOWN_EVENT:
+		log_debug("peer shut down");
+		break;
+
+	case SCTP_STREAM_RESET_EVENT:
+		log_debug("stream reset");
+		break;
+
+	default:
+		break;
+	}
+}
+
+
+/* One recvv result: a whole message goes to the handlers */
+static void deliver(struct calls_sctp *s, const uint8_t *buf, size_t len,
+		    const struct sctp_rcvinfo *ri, int flags)
+{
+	const uint8_t *p = buf;
+	size_t n = len;
+
+	if (!(flags & MSG_EOR) || s->rx) {
+		if (!s->rx_skip) {
+			if (!s->rx)
+				s->rx = mbuf_alloc(len * 2);
+			if (!s->rx ||
+			    s->rx->end + len > s->conf.max_msg ||
+			    mbuf_write_mem(s->rx, buf, len)) {
+				log_info("message over %zu bytes dropped",
+					 s->conf.max_msg);
+				s->rx_skip = true;
+				s->rx = mem_deref(s->rx);
+			}
+		}
+
+		if (!(flags & MSG_EOR))
+			return;
+
+		if (s->rx_skip) {
+			s->rx_skip = false;
+			return;
+		}
+
+		p = s->rx->buf;
+		n = s->rx->end;
+	}
+
+	if (flags & MSG_NOTIFICATION)
+		handle_notification(s, p, n);
+	else
+		handle_msg(s, ri->rcv_sid, ntohl(ri->rcv_ppid), p, n);
+
+	s->rx = mem_deref(s->rx);
+}
+
+
+static void read_sock(struct calls_sctp *s)
+{
+	for (;;) {
+		struct sctp_rcvinfo ri;
+		socklen_t ilen = sizeof(ri);
+		unsigned itype = 0;
+		int flags = 0, e = 0;
+		ssize_t r;
+
+		memset(&ri, 0, sizeof(ri));
+
+		++g.depth;
+		r = usrsctp_recvv(s->sock, g.buf, sizeof(g.buf), NULL, NULL,
+				  &ri, &ilen, &itype, &flags);
+		if (r < 0)
+			e = errno;
+		--g.depth;
+
+		if (r < 0) {
+			if (e != EWOULDBLOCK && e != EAGAIN) {
+				log_debug("recv: %m", e);
+				closed(s, ECONNRESET);
+			}
+			return;
+		}
+
+		if (r == 0) {
+			/* EOF: the peer's SHUTDOWN has completed */
+			closed(s, 0);
+			return;
+		}
+
+		deliver(s, g.buf, (size_t)r, &ri, flags);
+		if (gone(s))
+			return;
+	}
+}
+
+
+static void try_accept(struct calls_sctp *s)
+{
+	struct socket *so;
+
+	++g.depth;
+	so = usrsctp_accept(s->lsock, NULL, NULL);
+	--g.depth;
+
+	if (!so)
+		return;
+
+	if (s->sock) {
+		/* one association per object: refuse more */
+		++g.depth;
+		usrsctp_close(so);
+		--g.depth;
+		return;
+	}
+
+	s->sock = so;
+	if (sock_opts(s, so))
+		log_info("accepted socket options failed");
+}
+
+
+static void process(struct calls_sctp *s)
+{
+	s->pending = false;
+
+	if (s->lsock && !s->sock)
+		try_accept(s);
+
+	if (s->sock && !s->closed)
+		read_sock(s);
+}
+
+
+static void run_pending(void)
+{
+	bool again = true;
+
+	if (g.running)
+		return;
+
+	g.running = true;
+
+	while (again) {
+		struct le *le;
+
+		again = false;
+
+		for (le = g.assocs.head; le; le = le->next) {
+			struct calls_sctp *s = le->data;
+
+			if (!s->pending)
+				continue;
+
+			mem_ref(s);
+			process(s);
+			mem_deref(s);
+			again = true;
+			break;     /* the list may have changed */
+		}
+	}
+
+	g.running = false;
+}
+
+
+int calls_sctp_open(struct calls_sctp *s, const char *label,
+		    const char *protocol,
+		    const struct calls_sctp_dcep_open *params,
+		    uint16_t *sidp)
+{
+	struct calls_sctp_dcep_open op;
+	struct mbuf *mb;
+	struct chan *c;
+	uint16_t sid;
+	int err;
+
+	if (!s || !label)
+		return EINVAL;
+
+	if (!s->established || s->closed || !s->sock)
+		return ENOTCONN;
+
+	if (params)
+		op = *params;
+	else
+		memset(&op, 0, sizeof(op));
+	if (!params)
+		op.priority = 256;
+	pl_set_str(&op.label, label);
+	pl_set_str(&op.protocol, protocol ? protocol : "");
+
+	if (op.label.l > LABEL_MAX || op.protocol.l > LABEL_MAX)
+		return EINVAL;
+
+	for (sid = s->next_sid; sid < s->conf.streams; sid += 2) {
+		if (!chan_find(s, sid))
+			break;
+	}
+
+	if (sid >= s->conf.streams)
+		return ENOSPC;
+
+	mb = mbuf_alloc(12 + op.label.l + op.protocol.l);
+	if (!mb)
+		return ENOMEM;
+
+	err = calls_sctp_dcep_encode_open(mb, &op);
+	if (err)
+		goto out;
+
+	err = chan_add(s, sid, &op, &c);
+	if (err)
+		goto out;
+
+	c->pub.local = true;
+
+	err = send_raw(s, sid, CALLS_SCTP_PPID_DCEP, false, NULL, mb->buf,
+		       mb->end);
+	if (err) {
+		mem_deref(c);
+		goto out;
+	}
+
+	s->next_sid = sid + 2;
+	if (sidp)
+		*sidp = sid;
+
+ out:
+	mem_deref(mb);
+	return err;
+}
+
+
+int calls_sctp_send(struct calls_sctp *s, uint16_t sid, bool is_text,
+		    const uint8_t *data, size_t len)
+{
+	static const uint8_t zero = 0;
+	const struct chan *c;
+	uint32_t ppid;
+	bool unordered;
+
+	if (!s || (!data && len))
+		return EINVAL;
+
+	if (!s->established || s->closed)
+		return ENOTCONN;
+
+	c = chan_find(s, sid);
+	if (!c)
+		return ENOENT;
+
+	if (len)
+		ppid = is_text ? CALLS_SCTP_PPID_STRING :
+			CALLS_SCTP_PPID_BINARY;
+	else
+		ppid = is_text ? CALLS_SCTP_PPID_STRING_EMPTY :
+			CALLS_SCTP_PPID_BINARY_EMPTY;
+
+	/* RFC 8832 6: ordered until the peer has ACKed our OPEN */
+	unordered = (c->pub.chan_type & 0x80) && c->acked;
+
+	return send_raw(s, sid, ppid, unordered, c, len ? data : &zero,
+			len ? len : 1);
+}
+
+
+int calls_sctp_send_str(struct calls_sctp *s, uint16_t sid, const char *str)
+{
+	if (!str)
+		return EINVAL;
+
+	return calls_sctp_send(s, sid, true, (const uint8_t *)str,
+			       strlen(str));
+}
+
+
+int calls_sctp_shutdown(struct calls_sctp *s)
+{
+	int r, e = 0;
+
+	if (!s)
+		return EINVAL;
+
+	if (!s->sock || s->closed)
+		return 0;
+
+	++g.depth;
+	r = usrsctp_shutdown(s->sock, SHUT_WR);
+	if (r < 0)
+		e = errno;
+	--g.depth;
+
+	run_pending();
+
+	return r < 0 && e != ENOTCONN ? (e ? e : EIO) : 0;
+}
+
+
+bool calls_sctp_established(const struct calls_sctp *s)
+{
+	return s && s->established && !s->closed;
+}
+
+
+const struct calls_sctp_chan *calls_sctp_chan(const struct calls_sctp *s,
+					      uint16_t sid)
+{
+	const struct chan *c = s ? chan_find(s, sid) : NULL;
+
+	return c ? &c->pub : NULL;
+}
+
+
+int calls_sctp_debug(struct re_printf *pf, const struct calls_sctp *s)
+{
+	if (!s)
+		return 0;
+
+	return re_hprintf(pf, "sctp %s %s, %u channels",
+			  s->conf.client ? "client" : "server",
+			  s->closed ? "closed" :
+			  s->established ? "established" : "connecting",
+			  list_count(&s->chans));
+}
+
+
+void calls_sctp_close(void)
+{
+	if (!g.inited)
+		return;
+
+	tmr_cancel(&g.reap);
+	list_flush(&g.graves);
+
+	if (g.assocs.head) {
+		log_warn("usrsctp kept: associations remain");
+		return;
+	}
+
+	tmr_cancel(&g.tick);
+
+	/* usrsctp_finish() fails while sockets are still being freed */
+	for (int i = 0; i < 100 && usrsctp_finish(); i++)
+		usrsctp_handle_timers(TICK_MS);
+
+	g.inited = false;
+}
+
+
+int calls_sctp_dcep_decode(struct calls_sctp_dcep_open *op,
+			   uint8_t *msg_type, const uint8_t *buf, size_t len)
+{
+	uint16_t ll, pl_;
+
+	if (!op || !msg_type || !buf)
+		return EINVAL;
+
+	memset(op, 0, sizeof(*op));
+
+	if (len < 1)
+		return EBADMSG;
+
+	*msg_type = buf[0];
+
+	if (buf[0] == CALLS_SCTP_DCEP_ACK)
+		return len == 1 ? 0 : EBADMSG;
+
+	if (buf[0] != CALLS_SCTP_DCEP_OPEN)
+		return EPROTO;
+
+	if (len < 12)
+		return EBADMSG;
+
+	op->chan_type = buf[1];
+	op->priority = (uint16_t)(buf[2] << 8 | buf[3]);
+	op->reliability = (uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 |
+		(uint32_t)buf[6] << 8 | buf[7];
+	ll = (uint16_t)(buf[8] << 8 | buf[9]);
+	pl_ = (uint16_t)(buf[10] << 8 | buf[11]);
+
+	if ((size_t)12 + ll + pl_ != len)
+		return EBADMSG;
+
+	switch (op->chan_type) {
+
+	case CALLS_SCTP_RELIABLE:
+	case CALLS_SCTP_PARTIAL_RELIABLE_REXMIT:
+	case CALLS_SCTP_PARTIAL_RELIABLE_TIMED:
+	case CALLS_SCTP_RELIABLE_UNORDERED:
+	case CALLS_SCTP_PARTIAL_RELIABLE_REXMIT_UNORDERED:
+	case CALLS_SCTP_PARTIAL_RELIABLE_TIMED_UNORDERED:
+		break;
+
+	default:
+		return EPROTO;
+	}
+
+	op->label.p = (const char *)buf + 12;
+	op->label.l = ll;
+	op->protocol.p = (const char *)buf + 12 + ll;
+	op->protocol.l = pl_;
+
+	return 0;
+}
+
+
+int calls_sctp_dcep_encode_open(struct mbuf *mb,
+				const struct calls_sctp_dcep_open *op)
+{
+	int err;
+
+	if (!mb || !op || op->label.l > LABEL_MAX ||
+	    op->protocol.l > LABEL_MAX)
+		return EINVAL;
+
+	err  = mbuf_write_u8(mb, CALLS_SCTP_DCEP_OPEN);
+	err |= mbuf_write_u8(mb, op->chan_type);
+	err |= mbuf_write_u16(mb, htons(op->priority));
+	err |= mbuf_write_u32(mb, htonl(op->reliability));
+	err |= mbuf_write_u16(mb, htons((uint16_t)op->label.l));
+	err |= mbuf_write_u16(mb, htons((uint16_t)op->protocol.l));
+	if (op->label.l)
+		err |= mbuf_write_pl(mb, &op->label);
+	if (op->protocol.l)
+		err |= mbuf_write_pl(mb, &op->protocol);
+
+	return err ? ENOMEM : 0;
+}
