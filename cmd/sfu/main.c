@@ -15,6 +15,7 @@
 #include "config.h"
 #include "api.h"
 #include "sfu.h"
+#include "rtcnet.h"
 
 static const char help_text[] =
 #include "help.inc"
@@ -272,7 +273,12 @@ int main(int argc, char **argv)
 	}
 
 	api_local(sfu.api, &local);
-	re_printf("ready api=%J\n", &local);
+	re_printf("ready api=%J", &local);
+	if (!sfu_rtcnet_addr(sfu.rtcnet, SFU_RTCNET_UDP, 0, &local))
+		re_printf(" rtc=%J", &local);
+	if (!sfu_rtcnet_addr(sfu.rtcnet, SFU_RTCNET_TCP, 0, &local))
+		re_printf(" rtc_tcp=%J", &local);
+	re_printf("\n");
 	fflush(stdout);
 
 	err = calls_app_run(on_stop, &sfu);

@@ -31,7 +31,10 @@
  * the consent timeout reports SFU_RTCNET_DISCONNECTED (and CONNECTED
  * again when one arrives), and after the whole timeout (30 s; env
  * CALLS_SFU_CONSENT_TIMEOUT_MS for tests) SFU_RTCNET_FAILED, after which
- * it neither sends nor receives: the media plane closes the session.
+ * it neither sends nor receives: the media plane closes the session. An
+ * endpoint that is never selected within the consent timeout of its
+ * creation fails the same way. Endpoints still registered when the
+ * struct sfu_rtcnet is freed are detached (they send nothing more).
  *
  * Binding requests without USERNAME are answered with XOR-MAPPED-ADDRESS
  * only (no integrity, nothing selected): `calls-probe stun` works as a
@@ -104,6 +107,9 @@ typedef void (sfu_rtcnet_tx_h)(enum sfu_rtcnet_proto proto,
 /** Hidden knob for tests: the consent timeout in milliseconds */
 #define SFU_RTCNET_CONSENT_ENV "CALLS_SFU_CONSENT_TIMEOUT_MS"
 #define SFU_RTCNET_CONSENT_MS_DEFAULT 30000u
+/** Hidden knob for tests: both RTC ports (UDP and TCP) from env, 0 for
+ *  ephemeral ones (rtc.ice_port_* are validated to [80, 49151]) */
+#define SFU_RTCNET_PORT_ENV "CALLS_SFU_RTC_PORT"
 /** ICE-TCP: connections kept at once, and the idle time after which a
  *  connection that never authenticated is closed */
 #define SFU_RTCNET_TCP_MAX_CONNS 1024u

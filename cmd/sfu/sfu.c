@@ -19,6 +19,8 @@
 #include "api.h"
 #include "auth.h"
 #include "store.h"
+#include "rtcnet.h"
+#include "cand.h"
 #include "sfu.h"
 
 /** Time for queued `close` frames to leave before the loop stops */
@@ -136,6 +138,15 @@ int sfu_open(struct sfu *sfu, char *errbuf, size_t errsz)
 		return err;
 	}
 
+	err = sfu_rtcnet_alloc(&sfu->rtcnet, sfu->cfg, sfu->metrics, errbuf,
+			       errsz);
+	if (!err)
+		err = sfu_cands_alloc(&sfu->cands, sfu->cfg, sfu->rtcnet,
+				      errbuf, errsz);
+	if (err)
+		return err;
+	(void)sfu_cands_discover(sfu->cands, NULL, NULL);
+
 	return api_alloc(&sfu->api, sfu, errbuf, errsz);
 }
 
@@ -156,6 +167,8 @@ void sfu_close(struct sfu *sfu)
 	sfu->api = mem_deref(sfu->api);
 	sfu->ws = mem_deref(sfu->ws);
 	sfu->rtc = mem_deref(sfu->rtc);
+	sfu->cands = mem_deref(sfu->cands);
+	sfu->rtcnet = mem_deref(sfu->rtcnet);
 	if (sfu->metrics)
 		sfu_metrics_sampler_stop(sfu->metrics);
 	sfu->metrics = mem_deref(sfu->metrics);

@@ -19,6 +19,8 @@ struct sfu_auth;
 struct sfu_config;
 struct sfu_metrics;
 struct sfu_rtc;
+struct sfu_rtcnet;
+struct sfu_cands;
 struct sfu_store;
 struct sfu_ws;
 
@@ -29,6 +31,8 @@ struct sfu {
 	struct sfu_auth *auth;      /**< Basic/admin/Bearer, bcrypt pool   */
 	struct sfu_rtc *rtc;        /**< groups, calls, sessions           */
 	struct sfu_ws *ws;          /**< GET /ws connections               */
+	struct sfu_rtcnet *rtcnet;  /**< the RTC port (UDP, ICE-TCP)       */
+	struct sfu_cands *cands;    /**< local ICE candidates              */
 	struct sfu_api *api;        /**< the HTTP(S) listener and router   */
 	struct tmr drain_tmr;       /**< drain timeout                     */
 	struct tmr exit_tmr;        /**< short grace to flush `close`s     */

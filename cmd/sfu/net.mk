@@ -1,0 +1,4 @@
+# net.mk: the RTC port (sockets, ICE-lite, candidates), owned by sfu-net
+SFU_EXTRA_SOURCES += cmd/sfu/rtcnet.c cmd/sfu/rtcnet.h \
+	cmd/sfu/cand.c cmd/sfu/cand.h
+EXTRA_DIST += cmd/sfu/net.mk
