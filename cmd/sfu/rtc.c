@@ -141,6 +141,8 @@ static uint32_t env_ms(const char *name, uint32_t def)
 		return def;
 	}
 
+	log_warn("test knob %s=%lu in use", name, n);
+
 	return (uint32_t)n;
 }
 

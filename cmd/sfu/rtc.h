@@ -134,7 +134,7 @@ int  sfu_session_send_vad(struct sfu_session *s, bool on);
 void sfu_session_close(struct sfu_session *s, const char *reason);
 
 /** Hidden knob for tests: the offer deadline in milliseconds, from env
- *  CALLS_SFU_OFFER_TIMEOUT_MS (default 10000) */
-#define SFU_RTC_OFFER_TIMEOUT_ENV "CALLS_SFU_OFFER_TIMEOUT_MS"
+ *  CALLS_SFU_TEST_OFFER_TIMEOUT_MS (default 10000) */
+#define SFU_RTC_OFFER_TIMEOUT_ENV "CALLS_SFU_TEST_OFFER_TIMEOUT_MS"
 
 #endif

@@ -929,6 +929,8 @@ static uint32_t env_u32(const char *name, uint32_t def)
 		return def;
 	}
 
+	log_warn("test knob %s=%lu in use", name, n);
+
 	return (uint32_t)n;
 }
 
@@ -950,10 +952,10 @@ int sfu_ws_alloc(struct sfu_ws **wsp, struct sfu_rtc *rtc,
 	ws->m = m;
 
 	/* hidden knobs for tests, see ws.h */
-	ws->ping_ms = env_u32("CALLS_SFU_WS_PING_MS", PING_MS);
-	ws->pong_ms = env_u32("CALLS_SFU_WS_PONG_MS", PONG_MS);
-	ws->q_msgs = env_u32("CALLS_SFU_WS_QUEUE_MSGS", QUEUE_MSGS);
-	ws->q_bytes = env_u32("CALLS_SFU_WS_QUEUE_BYTES", QUEUE_BYTES);
+	ws->ping_ms = env_u32("CALLS_SFU_TEST_WS_PING_MS", PING_MS);
+	ws->pong_ms = env_u32("CALLS_SFU_TEST_WS_PONG_MS", PONG_MS);
+	ws->q_msgs = env_u32("CALLS_SFU_TEST_WS_QUEUE_MSGS", QUEUE_MSGS);
+	ws->q_bytes = env_u32("CALLS_SFU_TEST_WS_QUEUE_BYTES", QUEUE_BYTES);
 
 	err  = websock_alloc(&ws->sock, NULL, NULL);
 	err |= hash_alloc(&ws->by_id, HASH_SIZE);

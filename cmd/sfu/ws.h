@@ -38,10 +38,11 @@ unsigned sfu_ws_conn_count(const struct sfu_ws *ws);
 /** Closes every connection (1001 going away), e.g. at shutdown */
 void sfu_ws_close_all(struct sfu_ws *ws);
 
-/* Hidden knobs for tests (milliseconds), read by sfu_ws_alloc():
- *   CALLS_SFU_WS_PING_MS   ping interval (default 10000)
- *   CALLS_SFU_WS_PONG_MS   drop after this long without pong (20000)
- *   CALLS_SFU_WS_QUEUE_MSGS / CALLS_SFU_WS_QUEUE_BYTES  send queue bound
- *                          (default 5000 messages / 16 MiB)       */
+/* Hidden knobs for tests, read by sfu_ws_alloc(), logged when used:
+ *   CALLS_SFU_TEST_WS_PING_MS     ping interval (default 10000 ms)
+ *   CALLS_SFU_TEST_WS_PONG_MS     drop after this long without a pong
+ *                                 (default 20000 ms)
+ *   CALLS_SFU_TEST_WS_QUEUE_MSGS  send queue bound in messages (5000)
+ *   CALLS_SFU_TEST_WS_QUEUE_BYTES send queue bound in bytes (16 MiB) */
 
 #endif

@@ -68,7 +68,8 @@ static void poll_h(void *arg)
 static void hello_h(const char *conn_id, void *arg)
 {
 	struct state *st = arg;
-	static const char offer[] = "{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"}";
+	static const char offer[] =
+		"{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"}";
 	struct calls_rtcdmsg_join j;
 	int err;
 
@@ -84,8 +85,9 @@ static void hello_h(const char *conn_id, void *arg)
 
 	err = calls_rtcdc_join(st->c, &j);
 	if (!err)
-		err = calls_rtcdc_send_rtc(st->c, st->session_id, CALLS_RTC_SDP,
-					   offer, strlen(offer));
+		err = calls_rtcdc_send_rtc(st->c, st->session_id,
+					   CALLS_RTC_SDP, offer,
+					   strlen(offer));
 	if (err) {
 		fprintf(stderr, "rtcdc-join: join: %s\n", strerror(err));
 		done(st, 4);

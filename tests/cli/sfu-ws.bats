@@ -24,8 +24,8 @@ ws_start() {
 	API=http://$(ready_field "$name" api)
 }
 
-KNOBS=(CALLS_SFU_OFFER_TIMEOUT_MS=1000 CALLS_SFU_WS_PING_MS=200
-	CALLS_SFU_WS_PONG_MS=1000)
+KNOBS=(CALLS_SFU_TEST_OFFER_TIMEOUT_MS=1000 CALLS_SFU_TEST_WS_PING_MS=200
+	CALLS_SFU_TEST_WS_PONG_MS=1000)
 
 # scenario NAME [ARGS...]: runs one client scenario against $API
 scenario() {
@@ -146,8 +146,11 @@ teardown() {
 	cat "$out"
 	grep -Eq '^hello [ybndrfg8ejkmcpqxot1uwisza345h769]{26}$' "$out"
 	grep -q '^close sess-c1$' "$out"
+	! grep -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$out"
 	# a wrong key: the upgrade is refused
 	run timeout 30 "$CALLS_BUILDDIR/tests/cli/rtcdc-join" "$API" cc \
 		wrong-key-wrong-key-wrong-key-xx callc sess-c2
+	echo "$output"
 	[ "$status" -eq 4 ]
+	! echo "$output" | grep -E 'Sanitizer|runtime error:'
 }

@@ -77,8 +77,9 @@ static int test_hello_wire(void)
 	TEST_ASSERT(mb);
 	err = calls_rtcdmsg_encode_hello(mb, "mm-inst-1", SID);
 	if (!err)
-		err = expect_bytes("a5 'hello' 82 a8 'clientID' a9 'mm-inst-1' "
-				   "a6 'connID' ba '" SID "'", mb);
+		err = expect_bytes("a5 'hello' 82 a8 'clientID' "
+				   "a9 'mm-inst-1' a6 'connID' ba '" SID "'",
+				   mb);
 	if (!err)
 		err = calls_rtcdmsg_decode(&msg, mb->buf, mb->end, NULL);
 	mem_deref(mb);
@@ -238,7 +239,8 @@ static int test_rtc_wire(void)
 
 	/* SDP above 255 bytes: bin16 */
 	n = (size_t)re_snprintf(sdp, sizeof(sdp),
-				"{\"type\":\"offer\",\"sdp\":\"v=0%300s\"}", "");
+				"{\"type\":\"offer\",\"sdp\":\"v=0%300s\"}",
+				"");
 	for (size_t i = 0; i < n; i++)
 		if (sdp[i] == ' ')
 			sdp[i] = 'x';
