@@ -47,6 +47,13 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 }
 
 
+/* libre's print handlers treat a zero-length write as an error */
+static int put(struct re_printf *pf, const char *p, size_t len)
+{
+	return len ? pf->vph(p, len, pf->arg) : 0;
+}
+
+
 int calls_json_escape_n(struct re_printf *pf, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -80,8 +87,8 @@ int calls_json_escape_n(struct re_printf *pf, const char *str, size_t n)
 		}
 
 		if (esc) {
-			err |= pf->vph((const char *)s + i - run, run, pf->arg);
-			err |= pf->vph(esc, strlen(esc), pf->arg);
+			err |= put(pf, (const char *)s + i - run, run);
+			err |= put(pf, esc, strlen(esc));
 			run = 0;
 			++i;
 			continue;
@@ -89,8 +96,8 @@ int calls_json_escape_n(struct re_printf *pf, const char *str, size_t n)
 
 		ulen = utf8_len(s + i, n - i);
 		if (!ulen) {
-			err |= pf->vph((const char *)s + i - run, run, pf->arg);
-			err |= pf->vph("\xef\xbf\xbd", 3, pf->arg);
+			err |= put(pf, (const char *)s + i - run, run);
+			err |= put(pf, "\xef\xbf\xbd", 3);
 			run = 0;
 			++i;
 			continue;

@@ -106,9 +106,28 @@ static int test_writer(void)
 }
 
 
+/* A string that starts with an escaped character through re_fprintf,
+ * whose handler refuses zero-length writes */
+static int test_escape_first_char(void)
+{
+	FILE *f = tmpfile();
+	char buf[32] = "";
+
+	TEST_ASSERT(f != NULL);
+	TEST_ASSERT(re_fprintf(f, "%H", calls_json_escape, "\"x") > 0);
+	rewind(f);
+	TEST_ASSERT(fgets(buf, sizeof(buf), f) != NULL);
+	fclose(f);
+	TEST_STREQ("\\\"x", buf);
+
+	return 0;
+}
+
+
 const struct unit_suite suite_json = {"json", {
 	UNIT_CASE(test_escape_specials),
 	UNIT_CASE(test_escape_utf8),
 	UNIT_CASE(test_writer),
+	UNIT_CASE(test_escape_first_char),
 	{NULL, NULL},
 }};
