@@ -488,6 +488,29 @@ int calls_dcmsg_encode_sdp(struct mbuf *mb, const char *json, size_t len)
 }
 
 
+/* Doubles the output buffer (up to cap) and points zlib at the new room */
+static int grow(z_stream *zs, char **outp, size_t *sizep, size_t cap)
+{
+	size_t size = *sizep, nsize;
+	char *n;
+
+	if (size >= cap)
+		return EOVERFLOW;
+
+	nsize = size * 2 < cap ? size * 2 : cap;
+	n = mem_realloc(*outp, nsize + 1);
+	if (!n)
+		return ENOMEM;
+
+	*outp = n;
+	zs->next_out = (Bytef *)n + size;
+	zs->avail_out = (uInt)(nsize - size);
+	*sizep = nsize;
+
+	return 0;
+}
+
+
 int calls_dcmsg_sdp_inflate(char **jsonp, size_t *lenp,
 			    const struct pl *z, size_t cap)
 {
@@ -534,25 +557,9 @@ int calls_dcmsg_sdp_inflate(char **jsonp, size_t *lenp,
 			goto out;
 		}
 
-		if (size >= cap) {
-			err = EOVERFLOW;
+		err = grow(&zs, &out, &size, cap);
+		if (err)
 			goto out;
-		}
-
-		{
-			size_t nsize = size * 2 < cap ? size * 2 : cap;
-			char *n = mem_realloc(out, nsize + 1);
-
-			if (!n) {
-				err = ENOMEM;
-				goto out;
-			}
-
-			out = n;
-			zs.next_out = (Bytef *)out + size;
-			zs.avail_out = (uInt)(nsize - size);
-			size = nsize;
-		}
 	}
 
 	if (zs.avail_in) {

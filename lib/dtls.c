@@ -294,7 +294,8 @@ static int make_ctx(void)
 	SSL_CTX_set_cookie_generate_cb(g.ctx, cookie_make);
 	SSL_CTX_set_cookie_verify_cb(g.ctx, cookie_check);
 	SSL_CTX_set_info_callback(g.ctx, info_cb);
-	SSL_CTX_set_read_ahead(g.ctx, 1);
+	/* an idle connection keeps no record buffers (memory per session) */
+	SSL_CTX_set_mode(g.ctx, SSL_MODE_RELEASE_BUFFERS);
 
 	g.meth = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK,
 			      "calls_dtls");
@@ -430,6 +431,51 @@ static void hs_timeout(void *arg)
 }
 
 
+static int ssl_setup(struct calls_dtls *d)
+{
+	BIO *wbio;
+
+	d->ssl = SSL_new(g.ctx);
+	if (!d->ssl)
+		return ENOMEM;
+
+	SSL_set_app_data(d->ssl, d);
+
+	d->rbio = BIO_new(BIO_s_mem());
+	wbio = BIO_new(g.meth);
+	if (!d->rbio || !wbio) {
+		BIO_free(d->rbio);
+		BIO_free(wbio);
+		d->rbio = NULL;
+		return ENOMEM;
+	}
+
+	BIO_set_mem_eof_return(d->rbio, -1);
+	BIO_set_data(wbio, d);
+	SSL_set_bio(d->ssl, d->rbio, wbio);
+
+	SSL_set_options(d->ssl, SSL_OP_NO_QUERY_MTU);
+	SSL_set_mtu(d->ssl, (long)d->conf.mtu);
+	DTLS_set_timer_cb(d->ssl, timer_cb);
+
+	/* SSL_set_tlsext_use_srtp() returns 0 on success */
+	if (SSL_set_tlsext_use_srtp(d->ssl,
+				    profile_list(d->conf.profiles)))
+		return EINVAL;
+
+	if (d->conf.role == CALLS_DTLS_SERVER) {
+		if (!d->conf.skip_helloverify)
+			SSL_set_options(d->ssl, SSL_OP_COOKIE_EXCHANGE);
+		SSL_set_accept_state(d->ssl);
+	}
+	else {
+		SSL_set_connect_state(d->ssl);
+	}
+
+	return 0;
+}
+
+
 int calls_dtls_alloc(struct calls_dtls **dtlsp,
 		     const struct calls_dtls_conf *conf,
 		     calls_dtls_send_h *sendh, calls_dtls_estab_h *estabh,
@@ -437,7 +483,6 @@ int calls_dtls_alloc(struct calls_dtls **dtlsp,
 		     void *arg)
 {
 	struct calls_dtls *d;
-	BIO *wbio;
 	int err;
 
 	if (!dtlsp || !conf || !sendh)
@@ -473,49 +518,7 @@ int calls_dtls_alloc(struct calls_dtls **dtlsp,
 			goto out;
 	}
 
-	d->ssl = SSL_new(g.ctx);
-	if (!d->ssl) {
-		err = ENOMEM;
-		goto out;
-	}
-
-	SSL_set_app_data(d->ssl, d);
-
-	d->rbio = BIO_new(BIO_s_mem());
-	wbio = BIO_new(g.meth);
-	if (!d->rbio || !wbio) {
-		BIO_free(d->rbio);
-		BIO_free(wbio);
-		d->rbio = NULL;
-		err = ENOMEM;
-		goto out;
-	}
-
-	BIO_set_mem_eof_return(d->rbio, -1);
-	BIO_set_data(wbio, d);
-	SSL_set_bio(d->ssl, d->rbio, wbio);
-
-	SSL_set_options(d->ssl, SSL_OP_NO_QUERY_MTU);
-	SSL_set_mtu(d->ssl, (long)d->conf.mtu);
-	DTLS_set_timer_cb(d->ssl, timer_cb);
-
-	/* SSL_set_tlsext_use_srtp() returns 0 on success */
-	if (SSL_set_tlsext_use_srtp(d->ssl,
-				    profile_list(d->conf.profiles))) {
-		err = EINVAL;
-		goto out;
-	}
-
-	if (conf->role == CALLS_DTLS_SERVER) {
-		if (!conf->skip_helloverify)
-			SSL_set_options(d->ssl, SSL_OP_COOKIE_EXCHANGE);
-		SSL_set_accept_state(d->ssl);
-	}
-	else {
-		SSL_set_connect_state(d->ssl);
-	}
-
-	tmr_start(&d->tmr_hs, d->conf.handshake_timeout_ms, hs_timeout, d);
+	err = ssl_setup(d);
 
  out:
 	if (err) {
@@ -738,6 +741,9 @@ int calls_dtls_start(struct calls_dtls *d)
 		return 0;
 
 	ERR_clear_error();
+	if (!tmr_isrunning(&d->tmr_hs))
+		tmr_start(&d->tmr_hs, d->conf.handshake_timeout_ms,
+			  hs_timeout, d);
 	mem_ref(d);
 	(void)handshake(d);
 	mem_deref(d);
@@ -753,6 +759,11 @@ int calls_dtls_recv(struct calls_dtls *d, const uint8_t *buf, size_t len)
 
 	if (d->closed)
 		return ENOTCONN;
+
+	/* the handshake deadline runs from the first datagram or start */
+	if (!d->established && !tmr_isrunning(&d->tmr_hs))
+		tmr_start(&d->tmr_hs, d->conf.handshake_timeout_ms,
+			  hs_timeout, d);
 
 	ERR_clear_error();
 	if (BIO_write(d->rbio, buf, (int)len) != (int)len)

@@ -610,6 +610,46 @@ static int test_dtls_deref_in_handler(void)
 }
 
 
+static bool client_closed(void *arg)
+{
+	struct wpair *p = arg;
+
+	return p->c.closed;
+}
+
+
+/* Nothing reaches the server: the client gives up after its deadline */
+static int test_dtls_handshake_timeout(void)
+{
+	struct calls_dtls_conf cc, sc;
+	struct wpair p;
+	int err;
+
+	conf_pair(&cc, &sc, 0);
+	cc.handshake_timeout_ms = 600;
+	err = wpair_alloc(&p, &cc, &sc);
+	if (err)
+		goto out;
+
+	p.c.drop = 1000;
+	err = calls_dtls_start(p.c.dtls);
+	if (!err)
+		err = wait_for(client_closed, &p, 10000);
+	if (err)
+		goto out;
+
+	TEST_EQ(ETIMEDOUT, p.c.close_err);
+	TEST_ASSERT(p.c.sent >= 2);    /* the ClientHello was resent */
+	TEST_ASSERT(!p.s.closed);
+	TEST_FAILS(ENOTCONN, calls_dtls_recv(p.c.dtls,
+					     (const uint8_t *)"\x16", 1));
+
+ out:
+	wpair_free(&p);
+	return err;
+}
+
+
 static int test_dtls_misc(void)
 {
 	static const uint8_t dtls_hdr[13] = {22, 0xfe, 0xfd};
@@ -640,5 +680,6 @@ const struct unit_suite suite_dtls = {"dtls", {
 	UNIT_CASE(test_dtls_helloverify),
 	UNIT_CASE(test_dtls_data_and_close),
 	UNIT_CASE(test_dtls_deref_in_handler),
+	UNIT_CASE(test_dtls_handshake_timeout),
 	UNIT_CASE(test_dtls_misc),
 	{NULL, NULL}}};

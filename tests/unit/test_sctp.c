@@ -220,73 +220,103 @@ static int check_msg(const struct rmsg *m, uint16_t sid, bool text,
 }
 
 
-static int test_sctp_calls_dc(void)
+static const uint8_t bin[] = {0x00, 0x01, 0xcc, 0x02, 0xff};
+
+
+/* client -> server: string, binary, empty string, a big binary */
+static int client_to_server(struct stest *t, uint16_t sid)
 {
-	static const uint8_t bin[] = {0x00, 0x01, 0xcc, 0x02, 0xff};
-	struct stest t;
-	uint8_t *big = NULL;
-	uint16_t sid = 0xffff, sid2 = 0xffff;
+	uint8_t *big;
 	size_t i;
 	int err;
 
-	err = stest_start(&t);
-	if (err)
-		goto out;
-
-	/* the client (DTLS client) opens calls-dc: an even stream id */
-	err = calls_sctp_open(t.p.c.sctp, "calls-dc", "", NULL, &sid);
-	if (!err)
-		err = wait_for(chan_open_both, &t, 5000);
-	if (err)
-		goto out;
-
-	TEST_EQ(0, sid % 2);
-	TEST_STREQ("calls-dc", t.s.label);
-	TEST_STREQ("calls-dc", t.c.label);
-	TEST_EQ(sid, t.s.chan.sid);
-	TEST_ASSERT(!t.s.chan.local);
-	TEST_ASSERT(t.c.chan.local);
-	TEST_EQ(CALLS_SCTP_RELIABLE, t.s.chan.chan_type);
-	TEST_EQ(256, t.s.chan.priority);
-	TEST_ASSERT(calls_sctp_chan(t.p.s.sctp, sid) != NULL);
-
 	big = mem_alloc(BIG, NULL);
-	if (!big) {
-		err = ENOMEM;
-		goto out;
-	}
+	if (!big)
+		return ENOMEM;
+
 	for (i = 0; i < BIG; i++)
 		big[i] = (uint8_t)(i * 7 + i / 251);
 
-	/* client -> server: string, binary, empty string, a big binary */
-	err  = calls_sctp_send_str(t.p.c.sctp, sid, "ping");
-	err |= calls_sctp_send(t.p.c.sctp, sid, false, bin, sizeof(bin));
-	err |= calls_sctp_send(t.p.c.sctp, sid, true, NULL, 0);
-	err |= calls_sctp_send(t.p.c.sctp, sid, false, big, BIG);
-	TEST_ERR(err);
-	err = wait_for(msgs_c2s, &t, 10000);
-	if (err)
-		goto out;
+	err  = calls_sctp_send_str(t->p.c.sctp, sid, "ping");
+	err |= calls_sctp_send(t->p.c.sctp, sid, false, bin, sizeof(bin));
+	err |= calls_sctp_send(t->p.c.sctp, sid, true, NULL, 0);
+	err |= calls_sctp_send(t->p.c.sctp, sid, false, big, BIG);
+	if (!err)
+		err = wait_for(msgs_c2s, t, 10000);
 
-	err = check_msg(&t.s.msg[0], sid, true, "ping", 4);
-	err |= check_msg(&t.s.msg[1], sid, false, bin, sizeof(bin));
-	err |= check_msg(&t.s.msg[2], sid, true, "", 0);
-	err |= check_msg(&t.s.msg[3], sid, false, big, BIG);
-	if (err)
-		goto out;
+	if (!err) {
+		err  = check_msg(&t->s.msg[0], sid, true, "ping", 4);
+		err |= check_msg(&t->s.msg[1], sid, false, bin, sizeof(bin));
+		err |= check_msg(&t->s.msg[2], sid, true, "", 0);
+		err |= check_msg(&t->s.msg[3], sid, false, big, BIG);
+	}
 
-	/* server -> client on the same channel */
-	err  = calls_sctp_send_str(t.p.s.sctp, sid, "pong");
-	err |= calls_sctp_send(t.p.s.sctp, sid, false, bin, 3);
-	err |= calls_sctp_send(t.p.s.sctp, sid, false, NULL, 0);
-	TEST_ERR(err);
-	err = wait_for(msgs_s2c, &t, 10000);
-	if (err)
-		goto out;
+	mem_deref(big);
+	return err;
+}
 
-	err = check_msg(&t.c.msg[0], sid, true, "pong", 4);
-	err |= check_msg(&t.c.msg[1], sid, false, bin, 3);
-	err |= check_msg(&t.c.msg[2], sid, false, "", 0);
+
+/* server -> client on the same channel */
+static int server_to_client(struct stest *t, uint16_t sid)
+{
+	int err;
+
+	err  = calls_sctp_send_str(t->p.s.sctp, sid, "pong");
+	err |= calls_sctp_send(t->p.s.sctp, sid, false, bin, 3);
+	err |= calls_sctp_send(t->p.s.sctp, sid, false, NULL, 0);
+	if (!err)
+		err = wait_for(msgs_s2c, t, 10000);
+	if (err)
+		return err;
+
+	err  = check_msg(&t->c.msg[0], sid, true, "pong", 4);
+	err |= check_msg(&t->c.msg[1], sid, false, bin, 3);
+	err |= check_msg(&t->c.msg[2], sid, false, "", 0);
+
+	return err;
+}
+
+
+/* the client (DTLS client) opens calls-dc: an even stream id */
+static int open_calls_dc(struct stest *t, uint16_t *sidp)
+{
+	uint16_t sid = 0xffff;
+	int err;
+
+	err = calls_sctp_open(t->p.c.sctp, "calls-dc", "", NULL, &sid);
+	if (!err)
+		err = wait_for(chan_open_both, t, 5000);
+	if (err)
+		return err;
+
+	TEST_EQ(0, sid % 2);
+	TEST_STREQ("calls-dc", t->s.label);
+	TEST_STREQ("calls-dc", t->c.label);
+	TEST_EQ(sid, t->s.chan.sid);
+	TEST_ASSERT(!t->s.chan.local);
+	TEST_ASSERT(t->c.chan.local);
+	TEST_EQ(CALLS_SCTP_RELIABLE, t->s.chan.chan_type);
+	TEST_EQ(256, t->s.chan.priority);
+	TEST_ASSERT(calls_sctp_chan(t->p.s.sctp, sid) != NULL);
+	*sidp = sid;
+
+	return 0;
+}
+
+
+static int test_sctp_calls_dc(void)
+{
+	struct stest t;
+	uint16_t sid = 0xffff, sid2 = 0xffff;
+	int err;
+
+	err = stest_start(&t);
+	if (!err)
+		err = open_calls_dc(&t, &sid);
+	if (!err)
+		err = client_to_server(&t, sid);
+	if (!err)
+		err = server_to_client(&t, sid);
 	if (err)
 		goto out;
 
@@ -316,7 +346,6 @@ static int test_sctp_calls_dc(void)
 	TEST_FAILS(ENOTCONN, calls_sctp_send_str(t.p.c.sctp, sid, "late"));
 
  out:
-	mem_deref(big);
 	stest_free(&t);
 	return err;
 }
