@@ -154,3 +154,13 @@ teardown() {
 	[ "$status" -eq 4 ]
 	! echo "$output" | grep -E 'Sanitizer|runtime error:'
 }
+
+@test "sfu-ws: a full send queue closes that connection only" {
+	local name="w$BATS_TEST_NUMBER"
+	ws_start "$name" CALLS_SFU_TEST_WS_QUEUE_MSGS=50
+	scenario overflow --n 300
+	grep -q "send queue full (50 messages" "$BATS_FILE_TMPDIR/$name.err"
+	run curl -sf "$API/metrics"
+	echo "$output" | grep -E \
+		'^rtcd_rtc_errors_total\{groupID="[^"]+",type="signaling"\} [1-9]'
+}

@@ -329,8 +329,12 @@ async def sc_drain(api, args):
 # -- raw WebSocket client (for pings: websockets always answers them)
 
 class Raw:
-    def __init__(self, api, auth):
-        self.s = socket.create_connection((api.host, api.port), WAIT)
+    def __init__(self, api, auth, rcvbuf=None):
+        self.s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if rcvbuf:
+            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.s.settimeout(WAIT)
+        self.s.connect((api.host, api.port))
         key = base64.b64encode(os.urandom(16)).decode()
         self.s.sendall(("GET /ws HTTP/1.1\r\nHost: %s:%d\r\n"
                         "Upgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -571,11 +575,70 @@ async def sc_bad(api, args):
     check(True, "the daemon kept serving the others")
 
 
+async def sc_overflow(api, args):
+    """A client that never reads while the server has closes to send:
+    its queue overflows, it is closed, the others are served"""
+    a = api.register()
+    other = await a.ws()
+    loop = asyncio.get_running_loop()
+
+    def flood():
+        r = Raw(api, a.basic, rcvbuf=4096)
+        batch = []
+        pad = "x" * 60000    # each close carries the 60 KB sessionID
+        for i in range(args.n):
+            s = "ov-%d-%s" % (i, pad)
+            batch.append(mask_frame(frame("join", join_data("ovcall", s))))
+            batch.append(mask_frame(frame("leave", {"sessionID": s})))
+            if len(batch) >= 20:
+                try:
+                    r.s.sendall(b"".join(batch))
+                except OSError:
+                    return "send failed after %d" % i
+                batch = []
+        # now read: the server must have closed us
+        end = time.monotonic() + WAIT
+        while time.monotonic() < end:
+            try:
+                f = r.recv(1.0)
+            except socket.timeout:
+                continue
+            except OSError:
+                return "reset"
+            if f is None or f[0] == 0x8:
+                return "closed"
+        return "still open"
+
+    res = await loop.run_in_executor(None, flood)
+    check(res != "still open", "flooding client dropped (%s)" % res)
+    s = sid()
+    await join(other, "ovcheck", s)
+    await settle(a, "ovcheck", 1)
+    await other.send(frame("leave", {"sessionID": s}))
+    await expect_close(other, s)
+    check(True, "the other connection still served")
+    await other.close()
+
+
+def mask_frame(payload, op=0x2):
+    n = len(payload)
+    if n < 126:
+        h = struct.pack("!BB", 0x80 | op, 0x80 | n)
+    elif n < 65536:
+        h = struct.pack("!BBH", 0x80 | op, 0x80 | 126, n)
+    else:
+        h = struct.pack("!BBQ", 0x80 | op, 0x80 | 127, n)
+    m = os.urandom(4)
+    k = (m * (n // 4 + 1))[:n]
+    x = (int.from_bytes(payload, "big") ^ int.from_bytes(k, "big"))
+    return h + m + x.to_bytes(n, "big")
+
+
 SCENARIOS = {
     "hello": sc_hello, "join": sc_join, "deadline": sc_deadline,
     "reconnect": sc_reconnect, "isolation": sc_isolation,
     "maxpart": sc_maxpart, "drain": sc_drain, "ping": sc_ping,
-    "herd": sc_herd, "bad": sc_bad,
+    "herd": sc_herd, "bad": sc_bad, "overflow": sc_overflow,
 }
 
 
