@@ -79,7 +79,7 @@ check_PROGRAMS += tests/unit/unit-webrtc-wire
 TESTS += tests/unit/unit-webrtc-wire
 tests_unit_unit_webrtc_wire_SOURCES = tests/unit/unit_webrtc_wire.c \
 	tests/unit/runner.c tests/unit/runner.h \
-	tests/unit/test_rtp.c tests/unit/test_srtp.c
+	tests/unit/test_sdp.c tests/unit/test_rtp.c tests/unit/test_srtp.c
 tests_unit_unit_webrtc_wire_CPPFLAGS = $(UNIT_CPPFLAGS) $(SRTP_CFLAGS)
 tests_unit_unit_webrtc_wire_LDADD = $(CALLS_LIBS) $(SRTP_LIBS)
 
