@@ -6,6 +6,7 @@
  * STUN discovery) and the port override. Sessions read it through
  * sfu_cands_get(); nothing is computed per session.
  */
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <netdb.h>
@@ -224,10 +225,15 @@ static void rebuild(struct sfu_cands *c)
 
 			/* RFC 8445 5.1.2.1; TCP per RFC 6544 4.2 (passive
 			 * direction-pref 4), so always below UDP */
-			if (l->proto == SFU_RTCNET_UDP)
-				lpref = 65535 - min(iu++, 8191u);
-			else
-				lpref = (4u << 13) | (8191 - min(it++, 8191u));
+			/* (no side effects inside min(): it is a macro) */
+			if (l->proto == SFU_RTCNET_UDP) {
+				lpref = 65535 - min(iu, 8191u);
+				++iu;
+			}
+			else {
+				lpref = (4u << 13) | (8191 - min(it, 8191u));
+				++it;
+			}
 			cd->prio = (TYPE_PREF_HOST << 24) | (lpref << 8) |
 				(256 - 1);
 			cd->foundation = foundation(l);
@@ -758,7 +764,7 @@ int sfu_cands_turn_creds(const char *secret, uint32_t minutes, time_t now,
 	if (!secret || !session_id || !user || !cred)
 		return EINVAL;
 
-	n = re_snprintf(user, usersz, "%lld:%s",
+	n = snprintf(user, usersz, "%lld:%s",
 			(long long)now + (long long)minutes * 60, session_id);
 	if (n < 0 || (size_t)n >= usersz)
 		return ENOBUFS;

@@ -882,7 +882,7 @@ static int tconn_room(struct tconn *tc)
 	if (need <= tc->rcap)
 		return 0;
 
-	nb = mem_realloc(tc->rbuf, need);
+	nb = tc->rbuf ? mem_realloc(tc->rbuf, need) : mem_alloc(need, NULL);
 	if (!nb)
 		return ENOMEM;
 	tc->rbuf = nb;
@@ -921,7 +921,8 @@ static int tconn_queue(struct tconn *tc, const uint8_t *a, size_t alen,
 
 		while (cap < need)
 			cap *= 2;
-		nb = mem_realloc(tc->wbuf, cap);
+		nb = tc->wbuf ? mem_realloc(tc->wbuf, cap) :
+			mem_alloc(cap, NULL);
 		if (!nb)
 			return ENOMEM;
 		tc->wbuf = nb;

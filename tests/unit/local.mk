@@ -92,3 +92,13 @@ tests_unit_unit_webrtc_secure_SOURCES = tests/unit/unit_webrtc_secure.c \
 	tests/unit/test_sctp.c tests/unit/test_webrtc_secure.h
 tests_unit_unit_webrtc_secure_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_unit_webrtc_secure_LDADD = $(CALLS_LIBS)
+
+# calls-sfu RTC port: demux, ICE-lite responder, candidates
+check_PROGRAMS += tests/unit/unit-sfu-net
+TESTS += tests/unit/unit-sfu-net
+tests_unit_unit_sfu_net_SOURCES = tests/unit/unit_sfu_net.c \
+	tests/unit/runner.c tests/unit/runner.h \
+	tests/unit/test_sfu_rtcnet.c tests/unit/test_sfu_cand.c \
+	tests/unit/sfu_metrics_stub.c cmd/sfu/rtcnet.c cmd/sfu/cand.c
+tests_unit_unit_sfu_net_CPPFLAGS = -I$(top_srcdir)/cmd/sfu $(UNIT_CPPFLAGS)
+tests_unit_unit_sfu_net_LDADD = $(CALLS_LIBS)

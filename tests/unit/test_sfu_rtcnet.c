@@ -1,0 +1,649 @@
+/* calls-sfu rtcnet: RFC 7983 demux and the ICE-lite responder, driven
+ * through sfu_rtcnet_input() with lib/stun-built requests; replies are
+ * captured with the tx hook */
+#include <stdlib.h>
+#include <ctype.h>
+#include "runner.h"
+#include "re_inc.h"
+#include "stun.h"
+#include "../../cmd/sfu/config.h"
+#include "rtcnet.h"
+
+#define UFRAG "srvUfrag0123456"
+#define PWD   "serverPasswordServerPassword0123"
+
+struct capture {
+	unsigned n;
+	enum sfu_rtcnet_proto proto;
+	struct sa dst;
+	uint8_t buf[2048];
+	size_t len;
+};
+
+struct fake_ep {
+	unsigned nrecv;
+	enum sfu_rtcnet_kind kind;
+	size_t len;
+	enum sfu_rtcnet_state states[8];
+	unsigned nstates;
+	bool free_on_fail;
+	struct sfu_rtcnet_ep *ep;
+};
+
+static void tx_h(enum sfu_rtcnet_proto proto, const struct sa *local,
+		 const struct sa *dst, const uint8_t *buf, size_t len,
+		 void *arg)
+{
+	struct capture *c = arg;
+
+	(void)local;
+	++c->n;
+	c->proto = proto;
+	c->dst = *dst;
+	c->len = len < sizeof(c->buf) ? len : sizeof(c->buf);
+	memcpy(c->buf, buf, c->len);
+}
+
+static void recv_h(struct sfu_rtcnet_ep *ep, uint8_t *buf, size_t len,
+		   enum sfu_rtcnet_kind kind, void *arg)
+{
+	struct fake_ep *f = arg;
+
+	(void)ep;
+	(void)buf;
+	++f->nrecv;
+	f->kind = kind;
+	f->len = len;
+}
+
+static void state_h(struct sfu_rtcnet_ep *ep, enum sfu_rtcnet_state st,
+		    void *arg)
+{
+	struct fake_ep *f = arg;
+
+	if (f->nstates < 8)
+		f->states[f->nstates++] = st;
+	if (st == SFU_RTCNET_FAILED) {
+		if (f->free_on_fail) {
+			mem_deref(ep);
+			f->ep = NULL;
+		}
+		re_cancel();
+	}
+}
+
+static void cfg_init(struct sfu_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->rtc.ice_address_udp = "127.0.0.1";
+	cfg->rtc.ice_address_tcp = "127.0.0.1";
+}
+
+static int net_open(struct sfu_rtcnet **netp, struct capture *cap)
+{
+	struct sfu_config cfg;
+	char errbuf[256];
+	int err;
+
+	cfg_init(&cfg);
+	setenv(SFU_RTCNET_PORT_ENV, "0", 1);
+	err = sfu_rtcnet_alloc(netp, &cfg, NULL, errbuf, sizeof(errbuf));
+	if (err)
+		return err;
+	if (cap)
+		sfu_rtcnet_set_tx_hook(*netp, tx_h, cap);
+	return 0;
+}
+
+struct req_opts {
+	const char *user;       /* NULL: no USERNAME */
+	const char *pwd;        /* NULL: no MESSAGE-INTEGRITY */
+	bool use_cand;
+	bool controlled;        /* ICE-CONTROLLED instead of CONTROLLING */
+};
+
+static size_t build_req(uint8_t *buf, size_t sz, const struct req_opts *o,
+			uint8_t tid[12])
+{
+	struct calls_stun_enc e;
+	size_t len = 0;
+
+	calls_stun_enc_init(&e, buf, sz, CALLS_STUN_BINDING,
+			    CALLS_STUN_CLASS_REQUEST, NULL, true);
+	memcpy(tid, buf + 8, 12);
+	if (o->user)
+		calls_stun_enc_str(&e, CALLS_STUN_ATTR_USERNAME, o->user);
+	calls_stun_enc_u32(&e, CALLS_STUN_ATTR_PRIORITY, 1853824767);
+	calls_stun_enc_u64(&e, o->controlled ?
+			   CALLS_STUN_ATTR_ICE_CONTROLLED :
+			   CALLS_STUN_ATTR_ICE_CONTROLLING, 0x1234567890ULL);
+	if (o->use_cand)
+		calls_stun_enc_flag(&e, CALLS_STUN_ATTR_USE_CANDIDATE);
+	if (o->pwd)
+		calls_stun_enc_integrity(&e, CALLS_STUN_MI_SHA1,
+					 (const uint8_t *)o->pwd,
+					 strlen(o->pwd));
+	calls_stun_enc_fingerprint(&e);
+	if (calls_stun_enc_finish(&e, &len))
+		return 0;
+	return len;
+}
+
+/* Sends a request from src; returns the reply class (-1: no reply) and
+ * its error code */
+static int exchange(struct sfu_rtcnet *net, struct capture *cap,
+		    const struct sa *src, const struct req_opts *o,
+		    struct calls_stun_msg *msg, uint16_t *code)
+{
+	uint8_t req[512], tid[12];
+	size_t len = build_req(req, sizeof(req), o, tid);
+	unsigned before = cap->n;
+
+	if (!len)
+		return -2;
+	sfu_rtcnet_input(net, NULL, src, req, len);
+	if (cap->n == before)
+		return -1;
+	if (calls_stun_decode(msg, cap->buf, cap->len))
+		return -3;
+	if (memcmp(msg->tid, tid, 12) || !sa_cmp(&cap->dst, src, SA_ALL))
+		return -4;
+	if (code) {
+		struct pl reason;
+
+		*code = 0;
+		(void)calls_stun_errcode_get(msg, code, &reason);
+	}
+	return (int)msg->cls;
+}
+
+static int test_good_integrity(void)
+{
+	struct sfu_rtcnet *net = NULL;
+	struct sfu_rtcnet_ep *ep = NULL;
+	struct capture cap = {0};
+	struct fake_ep f = {0};
+	struct calls_stun_msg msg;
+	struct req_opts o = {UFRAG ":cli1", PWD, false, false};
+	struct sa src, mapped;
+	struct sfu_rtcnet_stats st;
+	int err;
+
+	TEST_ERR(net_open(&net, &cap));
+	TEST_ERR(sfu_rtcnet_ep_alloc(&ep, net, UFRAG, PWD, "g1", recv_h,
+				     state_h, &f));
+	sa_set_str(&src, "127.0.0.1", 40001);
+
+	err = exchange(net, &cap, &src, &o, &msg, NULL);
+	TEST_EQ(CALLS_STUN_CLASS_SUCCESS, err);
+	TEST_EQ(SFU_RTCNET_UDP, cap.proto);
+	TEST_ERR(calls_stun_addr_get(&msg, CALLS_STUN_ATTR_XOR_MAPPED_ADDRESS,
+				     &mapped));
+	TEST_ASSERT(sa_cmp(&mapped, &src, SA_ALL));
+	TEST_ERR(calls_stun_integrity_check(&msg, CALLS_STUN_MI_SHA1,
+					    (const uint8_t *)PWD,
+					    strlen(PWD)));
+	TEST_ERR(calls_stun_fingerprint_check(&msg));
+
+	/* checked but not nominated: nothing selected, no state */
+	TEST_EQ(0, f.nstates);
+	TEST_EQ(SFU_RTCNET_NEW, sfu_rtcnet_ep_state(ep));
+	TEST_FAILS(ENOTCONN, sfu_rtcnet_send(ep, (const uint8_t *)"x", 1));
+	sfu_rtcnet_stats_get(net, &st);
+	TEST_EQ(1, st.stun_ok);
+
+	mem_deref(ep);
+	mem_deref(net);
+	return 0;
+}
+
+static int test_bad_integrity(void)
+{
+	struct sfu_rtcnet *net = NULL;
+	struct sfu_rtcnet_ep *ep = NULL;
+	struct capture cap = {0};
+	struct fake_ep f = {0};
+	struct calls_stun_msg msg;
+	struct req_opts o = {UFRAG ":cli1", "wrong-password-wrong-password!!",
+			     true, false};
+	struct sa src;
+	struct sfu_rtcnet_stats st;
+	uint16_t code;
+
+	TEST_ERR(net_open(&net, &cap));
+	TEST_ERR(sfu_rtcnet_ep_alloc(&ep, net, UFRAG, PWD, "g1", recv_h,
+				     state_h, &f));
+	sa_set_str(&src, "127.0.0.1", 40002);
+
+	TEST_EQ(CALLS_STUN_CLASS_ERROR,
+		exchange(net, &cap, &src, &o, &msg, &code));
+	TEST_EQ(401, code);
+	/* no integrity: 400 */
+	o.pwd = NULL;
+	TEST_EQ(CALLS_STUN_CLASS_ERROR,
+		exchange(net, &cap, &src, &o, &msg, &code));
+	TEST_EQ(400, code);
+
+	/* USE-CANDIDATE in a refused request selects nothing */
+	TEST_EQ(0, f.nstates);
+	TEST_FAILS(ENOTCONN, sfu_rtcnet_ep_remote(ep, NULL, NULL));
+	sfu_rtcnet_stats_get(net, &st);
+	TEST_EQ(2, st.err_ice);
+	TEST_EQ(0, st.stun_ok);
+
+	mem_deref(ep);
+	mem_deref(net);
+	return 0;
+}
+
+static int test_unknown_ufrag(void)
+{
+	struct sfu_rtcnet *net = NULL;
+	struct sfu_rtcnet_ep *ep = NULL;
+	struct capture cap = {0};
+	struct fake_ep f = {0};
+	struct calls_stun_msg msg;
+	struct req_opts o = {"nobody:cli1", PWD, true, false};
+	struct sa src;
+	struct sfu_rtcnet_stats st;
+
+	TEST_ERR(net_open(&net, &cap));
+	TEST_ERR(sfu_rtcnet_ep_alloc(&ep, net, UFRAG, PWD, "g1", recv_h,
+				     state_h, &f));
+	sa_set_str(&src, "127.0.0.1", 40003);
+
+	TEST_EQ(-1, exchange(net, &cap, &src, &o, &msg, NULL));
+	/* a prefix of a known ufrag is not that ufrag */
+	o.user = "srvUfrag:cli1";
+	TEST_EQ(-1, exchange(net, &cap, &src, &o, &msg, NULL));
+	/* no colon */
+	o.user = UFRAG;
+	TEST_EQ(-1, exchange(net, &cap, &src, &o, &msg, NULL));
+	sfu_rtcnet_stats_get(net, &st);
+	TEST_EQ(3, st.err_ice);
+	TEST_EQ(0, cap.n);
+	TEST_EQ(0, f.nstates);
+
+	mem_deref(ep);
+	mem_deref(net);
+	return 0;
+}
+
+static int test_use_candidate_selects(void)
+{
+	struct sfu_rtcnet *net = NULL;
+	struct sfu_rtcnet_ep *ep = NULL;
+	struct capture cap = {0};
+	struct fake_ep f = {0};
+	struct calls_stun_msg msg;
+	struct req_opts o = {UFRAG ":cli1", PWD, true, false};
+	struct sa a, b, c, rem;
+	struct sfu_rtcnet_stats st;
+	enum sfu_rtcnet_proto proto;
+	uint8_t dtls[] = {22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+	uint8_t rtp[] = {0x80, 111, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2};
+
+	TEST_ERR(net_open(&net, &cap));
+	TEST_ERR(sfu_rtcnet_ep_alloc(&ep, net, UFRAG, PWD, "g1", recv_h,
+				     state_h, &f));
+	sa_set_str(&a, "127.0.0.1", 40010);
+	sa_set_str(&b, "127.0.0.2", 40011);
+	sa_set_str(&c, "127.0.0.3", 40012);
+
+	TEST_EQ(CALLS_STUN_CLASS_SUCCESS,
+		exchange(net, &cap, &a, &o, &msg, NULL));
+	TEST_EQ(1, f.nstates);
+	TEST_EQ(SFU_RTCNET_CONNECTED, f.states[0]);
+	TEST_ERR(sfu_rtcnet_ep_remote(ep, &rem, &proto));
+	TEST_ASSERT(sa_cmp(&rem, &a, SA_ALL));
+	TEST_EQ(SFU_RTCNET_UDP, proto);
+
+	/* sends go to the selected address */
+	TEST_ERR(sfu_rtcnet_send(ep, rtp, sizeof(rtp)));
+	TEST_ASSERT(sa_cmp(&cap.dst, &a, SA_ALL));
+	TEST_EQ(sizeof(rtp), cap.len);
+	TEST_MEMEQ(rtp, cap.buf, sizeof(rtp));
+
+	/* DTLS and SRTP from it reach the endpoint */
+	sfu_rtcnet_input(net, NULL, &a, dtls, sizeof(dtls));
+	TEST_EQ(1, f.nrecv);
+	TEST_EQ(SFU_RTCNET_DTLS, f.kind);
+	sfu_rtcnet_input(net, NULL, &a, rtp, sizeof(rtp));
+	TEST_EQ(2, f.nrecv);
+	TEST_EQ(SFU_RTCNET_RTP, f.kind);
+	TEST_EQ(sizeof(rtp), f.len);
+
+	/* from an address that never authenticated: dropped, counted */
+	sfu_rtcnet_input(net, NULL, &c, rtp, sizeof(rtp));
+	sfu_rtcnet_input(net, NULL, &c, dtls, sizeof(dtls));
+	TEST_EQ(2, f.nrecv);
+	sfu_rtcnet_stats_get(net, &st);
+	TEST_EQ(1, st.err_rtp);
+	TEST_EQ(1, st.err_ice);
+
+	/* a checked (not nominated) address receives but does not
+	 * take the sends */
+	o.use_cand = false;
+	TEST_EQ(CALLS_STUN_CLASS_SUCCESS,
+		exchange(net, &cap, &b, &o, &msg, NULL));
+	sfu_rtcnet_input(net, NULL, &b, rtp, sizeof(rtp));
+	TEST_EQ(3, f.nrecv);
+	TEST_ERR(sfu_rtcnet_send(ep, rtp, sizeof(rtp)));
+	TEST_ASSERT(sa_cmp(&cap.dst, &a, SA_ALL));
+
+	/* the latest nomination wins */
+	o.use_cand = true;
+	TEST_EQ(CALLS_STUN_CLASS_SUCCESS,
+		exchange(net, &cap, &b, &o, &msg, NULL));
+	TEST_ERR(sfu_rtcnet_send(ep, rtp, sizeof(rtp)));
+	TEST_ASSERT(sa_cmp(&cap.dst, &b, SA_ALL));
+	TEST_EQ(1, f.nstates);  /* still connected: no new report */
+
+	/* once the endpoint is gone its addresses are unknown */
+	ep = mem_deref(ep);
+	sfu_rtcnet_input(net, NULL, &b, rtp, sizeof(rtp));
+	TEST_EQ(3, f.nrecv);
+	sfu_rtcnet_stats_get(net, &st);
+	TEST_EQ(2, st.err_rtp);
+
+	mem_deref(net);
+	return 0;
+}
+
+static int test_role_conflict(void)
+{
+	struct sfu_rtcnet *net = NULL;
+	struct sfu_rtcnet_ep *ep = NULL;
+	struct capture cap = {0};
+	struct fake_ep f = {0};
+	struct calls_stun_msg msg;
+	struct req_opts o = {UFRAG ":cli1", PWD, true, true};
+	struct sa src;
+	uint16_t code;
+
+	TEST_ERR(net_open(&net, &cap));
+	TEST_ERR(sfu_rtcnet_ep_alloc(&ep, net, UFRAG, PWD, "g1", recv_h,
+				     state_h, &f));
+	sa_set_str(&src, "127.0.0.1", 40020);
+
+	TEST_EQ(CALLS_STUN_CLASS_ERROR,
+		exchange(net, &cap, &src, &o, &msg, &code));
+	TEST_EQ(487, code);
+	TEST_ERR(calls_stun_integrity_check(&msg, CALLS_STUN_MI_SHA1,
+					    (const uint8_t *)PWD,
+					    strlen(PWD)));
+	TEST_EQ(0, f.nstates);
+
+	mem_deref(ep);
+	mem_deref(net);
+	return 0;
+}
+
+static int test_no_username(void)
+{
+	struct sfu_rtcnet *net = NULL;
+	struct sfu_rtcnet_ep *ep = NULL;
+	struct capture cap = {0};
+	struct fake_ep f = {0};
+	struct calls_stun_msg msg;
+	struct req_opts o = {NULL, NULL, true, false};
+	struct sa src, mapped;
+	struct sfu_rtcnet_stats st;
+
+	TEST_ERR(net_open(&net, &cap));
+	TEST_ERR(sfu_rtcnet_ep_alloc(&ep, net, UFRAG, PWD, "g1", recv_h,
+				     state_h, &f));
+	sa_set_str(&src, "127.0.0.1", 40030);
+
+	TEST_EQ(CALLS_STUN_CLASS_SUCCESS,
+		exchange(net, &cap, &src, &o, &msg, NULL));
+	TEST_ERR(calls_stun_addr_get(&msg, CALLS_STUN_ATTR_XOR_MAPPED_ADDRESS,
+				     &mapped));
+	TEST_ASSERT(sa_cmp(&mapped, &src, SA_ALL));
+	TEST_ASSERT(!calls_stun_has(&msg, CALLS_STUN_ATTR_MESSAGE_INTEGRITY));
+	TEST_EQ(0, f.nstates);
+	sfu_rtcnet_stats_get(net, &st);
+	TEST_EQ(1, st.stun_unauth);
+
+	mem_deref(ep);
+	mem_deref(net);
+	return 0;
+}
+
+static void guard_h(void *arg)
+{
+	(void)arg;
+	re_cancel();
+}
+
+static int test_consent_timeout(void)
+{
+	struct sfu_rtcnet *net = NULL;
+	struct capture cap = {0};
+	struct fake_ep f = {0};
+	struct calls_stun_msg msg;
+	struct req_opts o = {UFRAG ":cli1", PWD, true, false};
+	struct sa src;
+	struct tmr guard;
+	uint8_t rtp[] = {0x80, 111, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2};
+
+	setenv(SFU_RTCNET_CONSENT_ENV, "300", 1);
+	TEST_ERR(net_open(&net, &cap));
+	unsetenv(SFU_RTCNET_CONSENT_ENV);
+	TEST_EQ(300, sfu_rtcnet_consent_ms(net));
+	f.free_on_fail = true;
+	TEST_ERR(sfu_rtcnet_ep_alloc(&f.ep, net, UFRAG, PWD, "g1", recv_h,
+				     state_h, &f));
+	sa_set_str(&src, "127.0.0.1", 40040);
+	TEST_EQ(CALLS_STUN_CLASS_SUCCESS,
+		exchange(net, &cap, &src, &o, &msg, NULL));
+
+	tmr_init(&guard);
+	tmr_start(&guard, 10000, guard_h, NULL);
+	(void)re_main(NULL);
+	tmr_cancel(&guard);
+
+	TEST_EQ(3, f.nstates);
+	TEST_EQ(SFU_RTCNET_CONNECTED, f.states[0]);
+	TEST_EQ(SFU_RTCNET_DISCONNECTED, f.states[1]);
+	TEST_EQ(SFU_RTCNET_FAILED, f.states[2]);
+	TEST_ASSERT(f.ep == NULL);  /* freed from its handler */
+	TEST_EQ(0, sfu_rtcnet_ep_count(net));
+	/* its address no longer reaches anything */
+	sfu_rtcnet_input(net, NULL, &src, rtp, sizeof(rtp));
+	TEST_EQ(0, f.nrecv);
+
+	mem_deref(net);
+	return 0;
+}
+
+static int test_never_connected_fails(void)
+{
+	struct sfu_rtcnet *net = NULL;
+	struct fake_ep f = {0};
+	struct sfu_rtcnet_ep *ep = NULL;
+	struct tmr guard;
+
+	setenv(SFU_RTCNET_CONSENT_ENV, "100", 1);
+	TEST_ERR(net_open(&net, NULL));
+	unsetenv(SFU_RTCNET_CONSENT_ENV);
+	TEST_ERR(sfu_rtcnet_ep_alloc(&ep, net, UFRAG, PWD, NULL, recv_h,
+				     state_h, &f));
+
+	tmr_init(&guard);
+	tmr_start(&guard, 10000, guard_h, NULL);
+	(void)re_main(NULL);
+	tmr_cancel(&guard);
+
+	TEST_EQ(1, f.nstates);
+	TEST_EQ(SFU_RTCNET_FAILED, f.states[0]);
+	TEST_EQ(SFU_RTCNET_FAILED, sfu_rtcnet_ep_state(ep));
+
+	mem_deref(ep);
+	mem_deref(net);
+	return 0;
+}
+
+static int test_garbage(void)
+{
+	struct sfu_rtcnet *net = NULL;
+	struct sfu_rtcnet_ep *ep = NULL;
+	struct capture cap = {0};
+	struct fake_ep f = {0};
+	struct calls_stun_msg msg;
+	struct req_opts o = {UFRAG ":cli1", PWD, true, false};
+	struct sa src, junk;
+	struct sfu_rtcnet_stats st;
+	uint8_t buf[600], req[512], tid[12];
+	size_t len, i, n;
+
+	TEST_ERR(net_open(&net, &cap));
+	TEST_ERR(sfu_rtcnet_ep_alloc(&ep, net, UFRAG, PWD, "g1", recv_h,
+				     state_h, &f));
+	sa_set_str(&src, "127.0.0.1", 40050);
+	sa_set_str(&junk, "127.0.0.9", 40051);
+	TEST_EQ(CALLS_STUN_CLASS_SUCCESS,
+		exchange(net, &cap, &src, &o, &msg, NULL));
+	n = cap.n;
+
+	/* every truncation of a valid request, random bytes, each first
+	 * byte, from another address */
+	len = build_req(req, sizeof(req), &o, tid);
+	for (i = 0; i < len; i++)
+		sfu_rtcnet_input(net, NULL, &junk, req, i);
+	for (i = 0; i < 2000; i++) {
+		size_t l = rand_u16() % sizeof(buf);
+
+		rand_bytes(buf, l);
+		if (l && i < 256)
+			buf[0] = (uint8_t)i;
+		sfu_rtcnet_input(net, NULL, &junk, buf, l);
+	}
+
+	sfu_rtcnet_stats_get(net, &st);
+	TEST_EQ(len + 2000, st.err_ice + st.err_rtp);
+	TEST_EQ(0, f.nrecv);
+	TEST_EQ(n, cap.n);  /* nothing was answered */
+	TEST_EQ(SFU_RTCNET_CONNECTED, sfu_rtcnet_ep_state(ep));
+
+	/* the session still works */
+	buf[0] = 0x80;
+	sfu_rtcnet_input(net, NULL, &src, buf, 20);
+	TEST_EQ(1, f.nrecv);
+
+	mem_deref(ep);
+	mem_deref(net);
+	return 0;
+}
+
+static int test_tcp_framing(void)
+{
+	struct sfu_rtcnet *net = NULL;
+	struct sfu_rtcnet_ep *ep = NULL;
+	struct capture cap = {0};
+	struct fake_ep f = {0};
+	struct calls_stun_msg msg;
+	struct req_opts o = {UFRAG ":cli1", PWD, true, false};
+	struct sa src, other, mapped;
+	struct sfu_rtcnet_stats st;
+	uint8_t req[514], tid[12], rtp[14] = {0, 12, 0x80, 111};
+	uint8_t bad[4] = {0, 2, 0xff, 0xff};
+	size_t len, i;
+
+	TEST_ERR(net_open(&net, &cap));
+	TEST_ERR(sfu_rtcnet_ep_alloc(&ep, net, UFRAG, PWD, "g1", recv_h,
+				     state_h, &f));
+	sa_set_str(&src, "127.0.0.1", 40060);
+	sa_set_str(&other, "127.0.0.1", 40061);
+
+	len = build_req(req + 2, sizeof(req) - 2, &o, tid);
+	req[0] = len >> 8;
+	req[1] = len & 0xff;
+
+	/* one byte at a time */
+	for (i = 0; i < len + 2; i++)
+		TEST_ERR(sfu_rtcnet_input_tcp(net, &src, req + i, 1, false));
+	TEST_EQ(1, cap.n);
+	TEST_EQ(SFU_RTCNET_TCP, cap.proto);
+	TEST_ERR(calls_stun_decode(&msg, cap.buf, cap.len));
+	TEST_EQ(CALLS_STUN_CLASS_SUCCESS, msg.cls);
+	TEST_ERR(calls_stun_addr_get(&msg, CALLS_STUN_ATTR_XOR_MAPPED_ADDRESS,
+				     &mapped));
+	TEST_ASSERT(sa_cmp(&mapped, &src, SA_ALL));
+	TEST_EQ(1, f.nstates);
+
+	/* two frames in one read: the RTP frame reaches the endpoint */
+	TEST_ERR(sfu_rtcnet_input_tcp(net, &src, rtp, sizeof(rtp), false));
+	TEST_EQ(1, f.nrecv);
+	TEST_EQ(12, f.len);
+
+	/* another connection sends garbage: only it closes */
+	TEST_FAILS(EPROTO, sfu_rtcnet_input_tcp(net, &other, bad,
+						sizeof(bad), false));
+	sfu_rtcnet_stats_get(net, &st);
+	TEST_EQ(1, st.tcp_closed_framing);
+	TEST_ERR(sfu_rtcnet_input_tcp(net, &src, rtp, sizeof(rtp), false));
+	TEST_EQ(2, f.nrecv);
+	TEST_EQ(SFU_RTCNET_CONNECTED, sfu_rtcnet_ep_state(ep));
+
+	/* a connection's end unselects its pair */
+	TEST_ERR(sfu_rtcnet_input_tcp(net, &src, NULL, 0, true));
+	TEST_FAILS(ENOTCONN, sfu_rtcnet_send(ep, rtp, sizeof(rtp)));
+
+	mem_deref(ep);
+	mem_deref(net);
+	return 0;
+}
+
+static int test_ep_registry(void)
+{
+	struct sfu_rtcnet *net = NULL;
+	struct sfu_rtcnet_ep *a = NULL, *b = NULL;
+	char ufrag[SFU_RTCNET_UFRAG_LEN + 1], pwd[SFU_RTCNET_PWD_LEN + 1];
+	char u2[SFU_RTCNET_UFRAG_LEN + 1];
+	size_t i;
+
+	TEST_ERR(net_open(&net, NULL));
+	TEST_EQ(1, sfu_rtcnet_addr_count(net, SFU_RTCNET_UDP));
+	TEST_EQ(1, sfu_rtcnet_addr_count(net, SFU_RTCNET_TCP));
+
+	sfu_rtcnet_gen_creds(ufrag, pwd);
+	sfu_rtcnet_gen_creds(u2, NULL);
+	TEST_EQ(SFU_RTCNET_UFRAG_LEN, strlen(ufrag));
+	TEST_EQ(SFU_RTCNET_PWD_LEN, strlen(pwd));
+	TEST_ASSERT(strcmp(ufrag, u2));
+	for (i = 0; i < strlen(pwd); i++)
+		TEST_ASSERT(isalnum((unsigned char)pwd[i]));
+
+	TEST_ERR(sfu_rtcnet_ep_alloc(&a, net, ufrag, pwd, NULL, NULL, NULL,
+				     NULL));
+	TEST_FAILS(EADDRINUSE, sfu_rtcnet_ep_alloc(&b, net, ufrag, "x",
+						   NULL, NULL, NULL, NULL));
+	TEST_FAILS(EINVAL, sfu_rtcnet_ep_alloc(&b, net, "a:b", "x", NULL,
+					       NULL, NULL, NULL));
+	TEST_FAILS(EINVAL, sfu_rtcnet_ep_alloc(&b, net, "", "x", NULL,
+					       NULL, NULL, NULL));
+	TEST_EQ(1, sfu_rtcnet_ep_count(net));
+	TEST_STREQ(ufrag, sfu_rtcnet_ep_ufrag(a));
+	TEST_STREQ(pwd, sfu_rtcnet_ep_pwd(a));
+
+	/* an endpoint outliving the port is detached, not freed */
+	mem_deref(net);
+	TEST_FAILS(ENOTCONN, sfu_rtcnet_send(a, (const uint8_t *)"x", 1));
+	mem_deref(a);
+	return 0;
+}
+
+const struct unit_suite suite_sfu_rtcnet = {"sfu_rtcnet", {
+	UNIT_CASE(test_good_integrity),
+	UNIT_CASE(test_bad_integrity),
+	UNIT_CASE(test_unknown_ufrag),
+	UNIT_CASE(test_use_candidate_selects),
+	UNIT_CASE(test_role_conflict),
+	UNIT_CASE(test_no_username),
+	UNIT_CASE(test_consent_timeout),
+	UNIT_CASE(test_never_connected_fails),
+	UNIT_CASE(test_garbage),
+	UNIT_CASE(test_tcp_framing),
+	UNIT_CASE(test_ep_registry),
+	{NULL, NULL}}};
