@@ -22,4 +22,3 @@ lib_libcalls_a_SOURCES += lib/dtls.c lib/dtls.h lib/sctp.c lib/sctp.h \
 	lib/sctp_dcep.c \
 	lib/dcmsg.c lib/dcmsg.h
 lib_libcalls_a_SOURCES += lib/sdp.c lib/sdp.h lib/sdp_build.c
-lib_libcalls_a_SOURCES += lib/sdp.c lib/sdp.h lib/sdp_build.c
