@@ -157,3 +157,23 @@ tests_fuzz_fuzz_dcmsg_SOURCES = tests/fuzz/fuzz_dcmsg.c
 tests_fuzz_fuzz_dcmsg_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_dcmsg_LDADD = $(CALLS_LIBS)
 endif
+
+# WebRTC wire formats: SDP (parse + builders) and RTP/RTCP (webrtc-wire)
+check_PROGRAMS += tests/fuzz/replay-sdp tests/fuzz/replay-rtp
+TESTS += tests/fuzz/replay-sdp tests/fuzz/replay-rtp
+tests_fuzz_replay_sdp_SOURCES = tests/fuzz/fuzz_sdp.c tests/fuzz/replay.c
+tests_fuzz_replay_sdp_CPPFLAGS = $(AM_CPPFLAGS) -DCORPUS_DIR='"$(FUZZ_CORPUS)/sdp"'
+tests_fuzz_replay_sdp_LDADD = $(CALLS_LIBS)
+tests_fuzz_replay_rtp_SOURCES = tests/fuzz/fuzz_rtp.c tests/fuzz/replay.c
+tests_fuzz_replay_rtp_CPPFLAGS = $(AM_CPPFLAGS) -DCORPUS_DIR='"$(FUZZ_CORPUS)/rtp"'
+tests_fuzz_replay_rtp_LDADD = $(CALLS_LIBS)
+
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-sdp tests/fuzz/fuzz-rtp
+tests_fuzz_fuzz_sdp_SOURCES = tests/fuzz/fuzz_sdp.c
+tests_fuzz_fuzz_sdp_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_sdp_LDADD = $(CALLS_LIBS)
+tests_fuzz_fuzz_rtp_SOURCES = tests/fuzz/fuzz_rtp.c
+tests_fuzz_fuzz_rtp_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_rtp_LDADD = $(CALLS_LIBS)
+endif
