@@ -655,6 +655,7 @@ const char *toml_type_name(enum toml_type t)
 	case TOML_BOOL:   return "a boolean";
 	case TOML_ARRAY:  return "an array";
 	case TOML_TABLE:  return "a table";
+	case TOML_DATETIME: return "a date-time";
 	default:          return "?";
 	}
 }
@@ -680,6 +681,12 @@ const char *toml_str(const struct toml_val *v, size_t *lenp)
 		*lenp = v->len;
 
 	return v->str;
+}
+
+
+const char *toml_datetime(const struct toml_val *v)
+{
+	return v && v->type == TOML_DATETIME ? v->str : NULL;
 }
 
 

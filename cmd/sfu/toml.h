@@ -6,7 +6,8 @@
  * multi-line, escapes including \uXXXX and \UXXXXXXXX), integers
  * (decimal with sign and underscores, 0x, 0o, 0b), floats, booleans,
  * arrays (multi-line, trailing comma, mixed types) and inline tables.
- * Dates and times are rejected. Duplicate keys, redefined tables and
+ * Dates and times are checked and kept as written (no key of rtcd's
+ * takes one; unknown keys may). Duplicate keys, redefined tables and
  * extending inline tables are errors. Every value remembers its line.
  *
  * The document is a tree of struct toml_val owned by its root
@@ -26,6 +27,7 @@ enum toml_type {
 	TOML_BOOL,
 	TOML_ARRAY,
 	TOML_TABLE,
+	TOML_DATETIME,   /**< offset/local date-time, date or time      */
 };
 
 struct toml_val;
@@ -45,6 +47,8 @@ const char *toml_key(const struct toml_val *v);
 
 /** Strings are NUL-terminated; len counts an embedded \u0000 */
 const char *toml_str(const struct toml_val *v, size_t *lenp);
+/** A date-time as written ("1979-05-27T07:32:00Z"), or NULL */
+const char *toml_datetime(const struct toml_val *v);
 int64_t toml_int(const struct toml_val *v);
 double  toml_float(const struct toml_val *v);
 bool    toml_bool(const struct toml_val *v);

@@ -594,6 +594,119 @@ static bool is_token_char(int c)
 }
 
 
+/* n digits at p with a value in [lo, hi] */
+static bool num_at(const char *p, const char *e, size_t n, int lo, int hi)
+{
+	int v = 0;
+	size_t i;
+
+	if ((size_t)(e - p) < n)
+		return false;
+
+	for (i = 0; i < n; i++) {
+		if (!is_digit(p[i]))
+			return false;
+		v = v * 10 + (p[i] - '0');
+	}
+
+	return v >= lo && v <= hi;
+}
+
+
+/* YYYY-MM-DD: the end, or NULL */
+static const char *date_part(const char *p, const char *e)
+{
+	if (!num_at(p, e, 4, 0, 9999) || e - p < 10 || p[4] != '-' ||
+	    !num_at(p + 5, e, 2, 1, 12) || p[7] != '-' ||
+	    !num_at(p + 8, e, 2, 1, 31))
+		return NULL;
+
+	return p + 10;
+}
+
+
+/* HH:MM:SS[.fraction]: the end, or NULL */
+static const char *time_part(const char *p, const char *e)
+{
+	if (!num_at(p, e, 2, 0, 23) || e - p < 8 || p[2] != ':' ||
+	    !num_at(p + 3, e, 2, 0, 59) || p[5] != ':' ||
+	    !num_at(p + 6, e, 2, 0, 60))
+		return NULL;
+	p += 8;
+
+	if (p < e && *p == '.') {
+		if (++p >= e || !is_digit(*p))
+			return NULL;
+		while (p < e && is_digit(*p))
+			++p;
+	}
+
+	return p;
+}
+
+
+/* Z or +HH:MM / -HH:MM: the end, or NULL */
+static const char *offset_part(const char *p, const char *e)
+{
+	if (p < e && (*p == 'Z' || *p == 'z'))
+		return p + 1;
+
+	if (e - p < 6 || (*p != '+' && *p != '-') ||
+	    !num_at(p + 1, e, 2, 0, 23) || p[3] != ':' ||
+	    !num_at(p + 4, e, 2, 0, 59))
+		return NULL;
+
+	return p + 6;
+}
+
+
+/*
+ * A date-time (RFC 3339 as TOML has it: date, time, or both joined by
+ * T or a space, with an optional offset), kept as its text. ps->p is
+ * past the token that starts at s; a space and a time may follow.
+ */
+static int datetime(struct parser *ps, const char *s,
+		    struct toml_val **vp)
+{
+	const char *e = ps->p, *p;
+	struct toml_val *v;
+	int err;
+
+	p = date_part(s, e);
+	if (p && p == e && tl_looking_at(ps, " ") &&
+	    time_part(e + 1, ps->end)) {
+		/* "1979-05-27 07:32:00": the time is the next token */
+		for (e = e + 1; e < ps->end && is_token_char((unsigned char)*e);
+		     e++)
+			;
+	}
+	if (p && p < e && (*p == 'T' || *p == 't' || *p == ' '))
+		p = time_part(p + 1, e);
+	else if (!p)
+		p = time_part(s, e);
+	if (p && p < e && s[2] != ':')   /* an offset needs a date */
+		p = offset_part(p, e);
+
+	if (!p || p != e)
+		return tl_err(ps, "invalid date or time");
+
+	ps->p = e;
+
+	v = tl_val_new(ps, TOML_DATETIME);
+	if (!v)
+		return ENOMEM;
+	err = re_sdprintf(&v->str, "%b", s, (size_t)(e - s));
+	if (err) {
+		mem_deref(v);
+		return err;
+	}
+	v->len = (size_t)(e - s);
+	*vp = v;
+
+	return 0;
+}
+
+
 int tl_scalar(struct parser *ps, struct toml_val **vp)
 {
 	const char *s = ps->p;
@@ -610,11 +723,10 @@ int tl_scalar(struct parser *ps, struct toml_val **vp)
 		return tl_err(ps, "expected a value");
 
 	/* a date or time: digits then '-' (not a sign) or ':' */
-	if (n >= 3 && is_digit(s[0]) && memchr(s, ':', n))
-		return tl_err(ps, "dates and times are not supported");
-	if (n >= 5 && is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) &&
-	    is_digit(s[3]) && s[4] == '-')
-		return tl_err(ps, "dates and times are not supported");
+	if ((n >= 3 && is_digit(s[0]) && memchr(s, ':', n)) ||
+	    (n >= 5 && is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) &&
+	     is_digit(s[3]) && s[4] == '-'))
+		return datetime(ps, s, vp);
 
 	i = (s[0] == '+' || s[0] == '-') ? 1 : 0;
 	if (i < n && !is_digit(s[i]) &&

@@ -161,6 +161,8 @@ static const struct {
 	 "config.toml:2: rtc.ice_servers: expected an array"},
 	{"[store]\ndata_source = \"a\\u0000b\"",
 	 "config.toml:2: store.data_source: contains a NUL character"},
+	{"[store]\ndata_source = 1979-05-27",
+	 "config.toml:2: store.data_source: expected a string"},
 	{"[rtc]\nice_port_udp = 1\nice_port_udp = 2",
 	 "config.toml:3: duplicate key 'ice_port_udp'"},
 };

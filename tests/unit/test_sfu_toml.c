@@ -40,6 +40,9 @@ static int dump(struct re_printf *pf, const struct toml_val *v)
 	case TOML_BOOL:
 		return re_hprintf(pf, "%s", toml_bool(v) ? "true" : "false");
 
+	case TOML_DATETIME:
+		return re_hprintf(pf, "d%s", toml_datetime(v));
+
 	case TOML_ARRAY:
 		err |= re_hprintf(pf, "[");
 		for (i = 0; i < toml_count(v); i++)
@@ -105,6 +108,12 @@ static const struct {
 	{"a = \"\xc3\xa9t\xc3\xa9\" # caf\xc3\xa9",
 	 "{a=\"\xc3\xa9t\xc3\xa9\"}"},
 	{"a=1#no space\n", "{a=1}"},
+	{"d = 1979-05-27T07:32:00Z\ne = 1979-05-27t07:32:00.999+01:30",
+	 "{d=d1979-05-27T07:32:00Z,e=d1979-05-27t07:32:00.999+01:30}"},
+	{"d = 1979-05-27 07:32:00-07:00 # space\nl = 1979-05-27T00:00:00",
+	 "{d=d1979-05-27 07:32:00-07:00,l=d1979-05-27T00:00:00}"},
+	{"d = 1979-05-27\nt = 07:32:00.5\na = [1979-05-27 , 23:59:60]",
+	 "{d=d1979-05-27,t=d07:32:00.5,a=[d1979-05-27,d23:59:60]}"},
 };
 
 
@@ -137,8 +146,13 @@ static const struct {
 	{"a = 1e", "1: invalid float"},
 	{"a = yes", "1: invalid value 'yes'"},
 	{"a = TRUE", "1: invalid value 'TRUE'"},
-	{"a = 1979-05-27", "1: dates and times are not supported"},
-	{"a = 07:32:00", "1: dates and times are not supported"},
+	{"a = 1979-13-27", "1: invalid date or time"},
+	{"a = 1979-05-27T24:00:00", "1: invalid date or time"},
+	{"a = 1979-05-27T07:32", "1: invalid date or time"},
+	{"a = 07:32:00Z", "1: invalid date or time"},
+	{"a = 1979-05-27X", "1: invalid date or time"},
+	{"a = 1979-05-27T07:32:00+1:00", "1: invalid date or time"},
+	{"a = 07:32:00.", "1: invalid date or time"},
 	{"a = \"open", "1: unterminated string"},
 	{"a = \"new\nline\"", "1: newline in a single-line string"},
 	{"a = \"bad \\q escape\"", "1: invalid escape sequence"},
