@@ -11,3 +11,4 @@ TESTS += tests/cli/stun.bats
 check_PROGRAMS += tests/cli/rtcdc-join
 tests_cli_rtcdc_join_SOURCES = tests/cli/rtcdc_join.c
 tests_cli_rtcdc_join_LDADD = $(CALLS_LIBS)
+TESTS += tests/cli/sfu-net.bats

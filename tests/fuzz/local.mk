@@ -158,6 +158,24 @@ tests_fuzz_fuzz_dcmsg_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_dcmsg_LDADD = $(CALLS_LIBS)
 endif
 
+# calls-sfu: the RTC port input path (demux, ICE-lite, ICE-TCP framing)
+check_PROGRAMS += tests/fuzz/replay-rtcport
+TESTS += tests/fuzz/replay-rtcport
+tests_fuzz_replay_rtcport_SOURCES = tests/fuzz/fuzz_rtcport.c \
+	tests/fuzz/replay.c cmd/sfu/rtcnet.c tests/unit/sfu_metrics_stub.c
+tests_fuzz_replay_rtcport_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu \
+	-DCORPUS_DIR='"$(FUZZ_CORPUS)/rtcport"'
+tests_fuzz_replay_rtcport_LDADD = $(CALLS_LIBS)
+
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-rtcport
+tests_fuzz_fuzz_rtcport_SOURCES = tests/fuzz/fuzz_rtcport.c \
+	cmd/sfu/rtcnet.c tests/unit/sfu_metrics_stub.c
+tests_fuzz_fuzz_rtcport_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu
+tests_fuzz_fuzz_rtcport_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_rtcport_LDADD = $(CALLS_LIBS)
+endif
+
 # WebRTC wire formats: SDP (parse + builders) and RTP/RTCP (webrtc-wire)
 check_PROGRAMS += tests/fuzz/replay-sdp tests/fuzz/replay-rtp
 TESTS += tests/fuzz/replay-sdp tests/fuzz/replay-rtp
