@@ -676,9 +676,9 @@ static int datetime(struct parser *ps, const char *s,
 	if (p && p == e && tl_looking_at(ps, " ") &&
 	    time_part(e + 1, ps->end)) {
 		/* "1979-05-27 07:32:00": the time is the next token */
-		for (e = e + 1; e < ps->end && is_token_char((unsigned char)*e);
-		     e++)
-			;
+		++e;
+		while (e < ps->end && is_token_char((unsigned char)*e))
+			++e;
 	}
 	if (p && p < e && (*p == 'T' || *p == 't' || *p == ' '))
 		p = time_part(p + 1, e);
