@@ -5,6 +5,7 @@ SFU_EXTRA_SOURCES =
 include cmd/sfu/config.mk
 include cmd/sfu/ws.mk
 include cmd/sfu/net.mk
+include cmd/sfu/media.mk
 
 SFU_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu \
 	-DSFU_VERSION='"$(PACKAGE_VERSION)"' $(SQLITE_CFLAGS) \

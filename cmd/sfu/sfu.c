@@ -21,6 +21,9 @@
 #include "store.h"
 #include "rtcnet.h"
 #include "cand.h"
+#include "media.h"
+#include "dtls.h"
+#include "sctp.h"
 #include "sfu.h"
 
 /** Time for queued `close` frames to leave before the loop stops */
@@ -147,6 +150,14 @@ int sfu_open(struct sfu *sfu, char *errbuf, size_t errsz)
 		return err;
 	(void)sfu_cands_discover(sfu->cands, NULL, NULL);
 
+	err = sfu_media_alloc(&sfu->media, sfu->cfg, sfu->metrics,
+			      sfu->rtcnet, sfu->cands);
+	if (err) {
+		re_snprintf(errbuf, errsz, "media: %m", err);
+		return err;
+	}
+	sfu_rtc_set_media(sfu->rtc, sfu_media_ops(sfu->media));
+
 	return api_alloc(&sfu->api, sfu, errbuf, errsz);
 }
 
@@ -167,6 +178,9 @@ void sfu_close(struct sfu *sfu)
 	sfu->api = mem_deref(sfu->api);
 	sfu->ws = mem_deref(sfu->ws);
 	sfu->rtc = mem_deref(sfu->rtc);
+	sfu->media = mem_deref(sfu->media);
+	calls_sctp_close();
+	calls_dtls_close();
 	sfu->cands = mem_deref(sfu->cands);
 	sfu->rtcnet = mem_deref(sfu->rtcnet);
 	if (sfu->metrics)

@@ -21,6 +21,7 @@ struct sfu_metrics;
 struct sfu_rtc;
 struct sfu_rtcnet;
 struct sfu_cands;
+struct sfu_media;
 struct sfu_store;
 struct sfu_ws;
 
@@ -33,6 +34,7 @@ struct sfu {
 	struct sfu_ws *ws;          /**< GET /ws connections               */
 	struct sfu_rtcnet *rtcnet;  /**< the RTC port (UDP, ICE-TCP)       */
 	struct sfu_cands *cands;    /**< local ICE candidates              */
+	struct sfu_media *media;    /**< peers, signaling, forwarding      */
 	struct sfu_api *api;        /**< the HTTP(S) listener and router   */
 	struct tmr drain_tmr;       /**< drain timeout                     */
 	struct tmr exit_tmr;        /**< short grace to flush `close`s     */
