@@ -3,6 +3,10 @@
  * captured with the tx hook */
 #include <stdlib.h>
 #include <ctype.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include "runner.h"
 #include "re_inc.h"
 #include "stun.h"
@@ -634,6 +638,186 @@ static int test_ep_registry(void)
 	return 0;
 }
 
+/* ---- over real loopback sockets ---- */
+
+struct client {
+	int fd;
+	uint8_t buf[2048];
+	size_t len;
+	bool framed;            /* TCP: wait for a whole RFC 4571 frame */
+};
+
+static void client_h(int flags, void *arg)
+{
+	struct client *c = arg;
+	ssize_t n;
+
+	(void)flags;
+	n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len,
+		 MSG_DONTWAIT);
+	if (n <= 0) {
+		re_cancel();
+		return;
+	}
+	c->len += (size_t)n;
+	if (!c->framed ||
+	    (c->len >= 2 && c->len >= 2 + ((size_t)c->buf[0] << 8 |
+					   c->buf[1])))
+		re_cancel();
+}
+
+static void recv_cancel_h(struct sfu_rtcnet_ep *ep, uint8_t *buf,
+			  size_t len, enum sfu_rtcnet_kind kind, void *arg)
+{
+	recv_h(ep, buf, len, kind, arg);
+	re_cancel();
+}
+
+/* Runs the loop until a handler cancels it (10 s guard) */
+static void loop(void)
+{
+	struct tmr guard;
+
+	tmr_init(&guard);
+	tmr_start(&guard, 10000, guard_h, NULL);
+	(void)re_main(NULL);
+	tmr_cancel(&guard);
+}
+
+static int client_open(struct client *c, int type, const struct sa *srv,
+		       struct sa *local)
+{
+	struct sa any;
+
+	memset(c, 0, sizeof(*c));
+	c->framed = type == SOCK_STREAM;
+	c->fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	if (c->fd < 0)
+		return errno;
+	sa_set_str(&any, "127.0.0.1", 0);
+	if (bind(c->fd, &any.u.sa, any.len) ||
+	    (type == SOCK_STREAM && connect(c->fd, &srv->u.sa, srv->len)))
+		return errno;
+	(void)fcntl(c->fd, F_SETFL, O_NONBLOCK);
+	local->len = sizeof(local->u);
+	sa_init(local, AF_INET);
+	local->len = sizeof(local->u);
+	if (getsockname(c->fd, &local->u.sa, &local->len))
+		return errno;
+	return fd_listen(c->fd, FD_READ, client_h, c);
+}
+
+static void client_close(struct client *c)
+{
+	if (c->fd >= 0) {
+		fd_close(c->fd);
+		close(c->fd);
+	}
+	c->fd = -1;
+}
+
+static int real_case(int type)
+{
+	struct sfu_rtcnet *net = NULL;
+	struct sfu_rtcnet_ep *ep = NULL;
+	struct fake_ep f = {0};
+	struct client c;
+	struct calls_stun_msg msg;
+	struct req_opts o = {UFRAG ":cli1", PWD, true, false};
+	struct sa srv, me, mapped, rem;
+	enum sfu_rtcnet_proto proto = type == SOCK_STREAM ? SFU_RTCNET_TCP :
+		SFU_RTCNET_UDP, got;
+	uint8_t req[514], tid[12];
+	uint8_t rtp[] = {0x80, 111, 0, 7, 0, 0, 0, 1, 0, 0, 0, 2, 0xab};
+	uint8_t frame[2 + sizeof(rtp)];
+	size_t len, hl = proto == SFU_RTCNET_TCP ? 2 : 0;
+	int err = 0;
+
+	c.fd = -1;
+	TEST_ERR(net_open(&net, NULL));
+	TEST_ERR(sfu_rtcnet_ep_alloc(&ep, net, UFRAG, PWD, "g1",
+				     recv_cancel_h, state_h, &f));
+	TEST_ERR(sfu_rtcnet_addr(net, proto, 0, &srv));
+	err = client_open(&c, type, &srv, &me);
+	if (err)
+		goto out;
+
+	len = build_req(req + 2, sizeof(req) - 2, &o, tid);
+	req[0] = len >> 8;
+	req[1] = len & 0xff;
+	if (sendto(c.fd, req + 2 - hl, len + hl, 0, &srv.u.sa, srv.len) < 0) {
+		err = errno;
+		goto out;
+	}
+	loop();
+
+	/* the answer, to the client's address */
+	if (c.len <= hl || calls_stun_decode(&msg, c.buf + hl, c.len - hl) ||
+	    msg.cls != CALLS_STUN_CLASS_SUCCESS ||
+	    calls_stun_addr_get(&msg, CALLS_STUN_ATTR_XOR_MAPPED_ADDRESS,
+				&mapped) || !sa_cmp(&mapped, &me, SA_ALL) ||
+	    calls_stun_integrity_check(&msg, CALLS_STUN_MI_SHA1,
+				       (const uint8_t *)PWD, strlen(PWD))) {
+		unit_fail(__FILE__, __LINE__, "bad answer (%zu bytes)", c.len);
+		err = EPROTO;
+		goto out;
+	}
+	if (f.nstates != 1 || f.states[0] != SFU_RTCNET_CONNECTED ||
+	    sfu_rtcnet_ep_remote(ep, &rem, &got) || got != proto ||
+	    !sa_cmp(&rem, &me, SA_ALL)) {
+		unit_fail(__FILE__, __LINE__, "not selected");
+		err = EPROTO;
+		goto out;
+	}
+
+	/* media both ways */
+	c.len = 0;
+	err = sfu_rtcnet_send(ep, rtp, sizeof(rtp));
+	if (err)
+		goto out;
+	loop();
+	if (c.len != hl + sizeof(rtp) ||
+	    memcmp(c.buf + hl, rtp, sizeof(rtp))) {
+		unit_fail(__FILE__, __LINE__, "media not received (%zu)",
+			  c.len);
+		err = EPROTO;
+		goto out;
+	}
+	frame[0] = 0;
+	frame[1] = sizeof(rtp);
+	memcpy(frame + 2, rtp, sizeof(rtp));
+	if (sendto(c.fd, frame + 2 - hl, sizeof(rtp) + hl, 0, &srv.u.sa,
+		   srv.len) < 0) {
+		err = errno;
+		goto out;
+	}
+	loop();
+	if (f.nrecv != 1 || f.kind != SFU_RTCNET_RTP ||
+	    f.len != sizeof(rtp)) {
+		unit_fail(__FILE__, __LINE__, "media not delivered");
+		err = EPROTO;
+	}
+
+ out:
+	if (err)
+		unit_fail(__FILE__, __LINE__, "error %d (%s)", err,
+			  strerror(err));
+	client_close(&c);
+	mem_deref(ep);
+	mem_deref(net);
+	return err;
+}
+
+static int test_real_udp(void)
+{
+	return real_case(SOCK_DGRAM);
+}
+
+static int test_real_tcp(void)
+{
+	return real_case(SOCK_STREAM);
+}
+
 const struct unit_suite suite_sfu_rtcnet = {"sfu_rtcnet", {
 	UNIT_CASE(test_good_integrity),
 	UNIT_CASE(test_bad_integrity),
@@ -646,4 +830,6 @@ const struct unit_suite suite_sfu_rtcnet = {"sfu_rtcnet", {
 	UNIT_CASE(test_garbage),
 	UNIT_CASE(test_tcp_framing),
 	UNIT_CASE(test_ep_registry),
+	UNIT_CASE(test_real_udp),
+	UNIT_CASE(test_real_tcp),
 	{NULL, NULL}}};
