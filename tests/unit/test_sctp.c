@@ -1,5 +1,10 @@
 /* Unit tests of lib/sctp.c: two usrsctp associations over the in-memory
  * DTLS pair of test_dtls.c open `calls-dc` and exchange messages */
+#include <ctype.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
 #include "runner.h"
 #include "re_inc.h"
 #include "dtls.h"
@@ -7,6 +12,8 @@
 #include "test_webrtc_secure.h"
 
 enum { MSG_MAX = 8, BIG = 100000 };
+
+extern char **environ;
 
 struct rmsg {
 	uint16_t sid;
@@ -435,6 +442,294 @@ static int test_sctp_dcep_codec(void)
 }
 
 
+
+/* ---- Against an independent stack: aiortc's DTLS and SCTP over UDP ---- */
+
+struct aio {
+	struct udp_sock *us;
+	struct sa peer;
+	bool have_peer;
+	bool dtls_client;               /* our DTLS role              */
+	bool corrupt_fp;                /* expect the peer's wrongly  */
+	struct calls_dtls *dtls;
+	struct calls_sctp *sctp;
+	struct mbuf *tx;
+	struct calls_dtls_keys keys;
+	bool dtls_up;
+	int dtls_err;
+	bool keys_ok;
+	bool keys_bad;
+	bool bin_echoed;
+	uint16_t sid;
+	bool chan;
+	pid_t pid;
+	bool exited;
+	int status;
+};
+
+
+static int aio_dtls_send(const uint8_t *buf, size_t len, void *arg)
+{
+	struct aio *a = arg;
+
+	mbuf_rewind(a->tx);
+	if (mbuf_write_mem(a->tx, buf, len))
+		return ENOMEM;
+	a->tx->pos = 0;
+
+	return udp_send(a->us, &a->peer, a->tx);
+}
+
+
+static void aio_dtls_estab(const struct calls_dtls_keys *keys, void *arg)
+{
+	struct aio *a = arg;
+
+	a->keys = *keys;
+	a->dtls_up = true;
+	if (!a->dtls_client && a->sctp)
+		(void)calls_sctp_start(a->sctp);
+}
+
+
+static void aio_dtls_data(const uint8_t *buf, size_t len, void *arg)
+{
+	struct aio *a = arg;
+
+	if (a->sctp)
+		(void)calls_sctp_recv(a->sctp, buf, len);
+}
+
+
+static void aio_dtls_close(int err, void *arg)
+{
+	struct aio *a = arg;
+
+	a->dtls_err = err;
+}
+
+
+static int aio_sctp_send(const uint8_t *buf, size_t len, void *arg)
+{
+	struct aio *a = arg;
+
+	return calls_dtls_send(a->dtls, buf, len);
+}
+
+
+static void aio_sctp_estab(void *arg)
+{
+	struct aio *a = arg;
+
+	/* as DTLS server we are the SCTP client and open calls-dc */
+	if (!a->dtls_client)
+		(void)calls_sctp_open(a->sctp, "calls-dc", "", NULL, &a->sid);
+}
+
+
+static void aio_sctp_chan(const struct calls_sctp_chan *chan, void *arg)
+{
+	struct aio *a = arg;
+
+	if (!strcmp(chan->label, "calls-dc")) {
+		a->chan = true;
+		a->sid = chan->sid;
+	}
+}
+
+
+/* "keys <hex>": aiortc's RFC 5764 keying material, AES_CM layout */
+static bool keys_match(const struct calls_dtls_keys *k, const uint8_t *hex,
+		       size_t len)
+{
+	uint8_t km[60];
+	size_t i;
+
+	if (k->profile != CALLS_DTLS_SRTP_AES128_CM_SHA1_80 || len != 120)
+		return false;
+
+	memcpy(km, k->client_key, 16);
+	memcpy(km + 16, k->server_key, 16);
+	memcpy(km + 32, k->client_salt, 14);
+	memcpy(km + 46, k->server_salt, 14);
+
+	for (i = 0; i < 60; i++) {
+		if (!isxdigit(hex[2 * i]) || !isxdigit(hex[2 * i + 1]) ||
+		    (ch_hex((char)hex[2 * i]) << 4 |
+		     ch_hex((char)hex[2 * i + 1])) != km[i])
+			return false;
+	}
+
+	return true;
+}
+
+
+static void aio_sctp_msg(const struct calls_sctp_chan *chan, bool is_text,
+			 const uint8_t *data, size_t len, void *arg)
+{
+	struct aio *a = arg;
+
+	if (is_text && len > 5 && !memcmp(data, "keys ", 5)) {
+		if (keys_match(&a->keys, data + 5, len - 5))
+			a->keys_ok = true;
+		else
+			a->keys_bad = true;
+		(void)calls_sctp_send_str(a->sctp, chan->sid, "pong");
+	}
+	else if (!is_text) {
+		if (!calls_sctp_send(a->sctp, chan->sid, false, data, len))
+			a->bin_echoed = true;
+	}
+}
+
+
+static void aio_udp_recv(const struct sa *src, struct mbuf *mb, void *arg)
+{
+	struct aio *a = arg;
+	const uint8_t *p = mbuf_buf(mb);
+	size_t n = mbuf_get_left(mb);
+
+	if (!a->have_peer) {
+		char fp[160];
+
+		if (n < 4 || n >= sizeof(fp) || memcmp(p, "fp ", 3))
+			return;
+
+		memcpy(fp, p + 3, n - 3);
+		fp[n - 3] = '\0';
+		a->peer = *src;
+		a->have_peer = true;
+		if (a->corrupt_fp)
+			fp[n - 4] = fp[n - 4] == '0' ? '1' : '0';
+		if (calls_dtls_set_peer_fingerprint(a->dtls, fp))
+			return;
+		if (a->dtls_client)
+			(void)calls_dtls_start(a->dtls);
+		return;
+	}
+
+	if (calls_dtls_is_dtls(p, n))
+		(void)calls_dtls_recv(a->dtls, p, n);
+}
+
+
+static bool aio_done(void *arg)
+{
+	struct aio *a = arg;
+
+	if (!a->exited && waitpid(a->pid, &a->status, WNOHANG) == a->pid)
+		a->exited = true;
+
+	return a->exited;
+}
+
+
+static bool have_aiortc(void)
+{
+	return system("/usr/bin/python3 -c 'import aiortc' 2>/dev/null") == 0;
+}
+
+
+static int aiortc_case(bool dtls_client, bool corrupt_fp)
+{
+	struct calls_dtls_conf dc = {.role = dtls_client ? CALLS_DTLS_CLIENT :
+				     CALLS_DTLS_SERVER};
+	struct calls_sctp_conf sc = {.client = !dtls_client,
+				     .dtls_client = dtls_client};
+	struct aio a;
+	struct sa laddr;
+	char port[8], script[512];
+	char *argv[6];
+	int err;
+
+	memset(&a, 0, sizeof(a));
+	a.dtls_client = dtls_client;
+	a.corrupt_fp = corrupt_fp;
+	a.tx = mbuf_alloc(1500);
+	sa_set_str(&laddr, "127.0.0.1", 0);
+
+	err = a.tx ? udp_listen(&a.us, &laddr, aio_udp_recv, &a) : ENOMEM;
+	if (!err)
+		err = udp_local_get(a.us, &laddr);
+	if (!err)
+		err = calls_dtls_alloc(&a.dtls, &dc, aio_dtls_send,
+				       aio_dtls_estab, aio_dtls_data,
+				       aio_dtls_close, &a);
+	if (!err)
+		err = calls_sctp_alloc(&a.sctp, &sc, aio_sctp_send,
+				       aio_sctp_estab, aio_sctp_chan,
+				       aio_sctp_msg, NULL, &a);
+	if (err)
+		goto out;
+
+	re_snprintf(port, sizeof(port), "%u", sa_port(&laddr));
+	re_snprintf(script, sizeof(script), "%s/../unit/webrtc_secure_peer.py",
+		    TESTDATA_DIR);
+	argv[0] = "/usr/bin/python3";
+	argv[1] = script;
+	argv[2] = port;
+	argv[3] = (char *)calls_dtls_fingerprint();
+	argv[4] = dtls_client ? "dtls-server" : "dtls-client";
+	argv[5] = NULL;
+
+	err = posix_spawn(&a.pid, argv[0], NULL, NULL, argv, environ);
+	if (err)
+		goto out;
+
+	err = wait_for(aio_done, &a, 30000);
+	if (err) {
+		unit_fail(__FILE__, __LINE__, "aiortc peer did not finish");
+		goto out;
+	}
+
+	TEST_ASSERT(WIFEXITED(a.status));
+	if (corrupt_fp) {
+		/* we refuse its certificate; its handshake fails too */
+		TEST_EQ(3, WEXITSTATUS(a.status));
+		TEST_EQ(EAUTH, a.dtls_err);
+		TEST_ASSERT(!a.dtls_up);
+		goto out;
+	}
+
+	TEST_EQ(0, WEXITSTATUS(a.status));
+	TEST_ASSERT(a.dtls_up);
+	TEST_EQ(CALLS_DTLS_SRTP_AES128_CM_SHA1_80, a.keys.profile);
+	TEST_ASSERT(a.keys_ok);
+	TEST_ASSERT(!a.keys_bad);
+	TEST_ASSERT(a.bin_echoed);
+	TEST_ASSERT(a.chan);
+	/* the DTLS server opens calls-dc in both cases: an odd id */
+	TEST_EQ(1, a.sid % 2);
+
+ out:
+	if (a.pid && !a.exited) {
+		kill(a.pid, SIGTERM);
+		(void)waitpid(a.pid, NULL, 0);
+	}
+	mem_deref(a.sctp);
+	mem_deref(a.dtls);
+	mem_deref(a.us);
+	mem_deref(a.tx);
+	return err;
+}
+
+
+static int test_sctp_aiortc(void)
+{
+	if (!have_aiortc()) {
+		printf("# aiortc not installed (apt-get install "
+		       "python3-aiortc): skipped\n");
+		return 0;
+	}
+
+	TEST_ERR(aiortc_case(true, false));
+	TEST_ERR(aiortc_case(false, false));
+	TEST_ERR(aiortc_case(true, true));
+
+	return 0;
+}
+
+
 /* Last case: releases usrsctp and the DTLS certificate so the leak
  * checkers see nothing left */
 static int test_sctp_teardown(void)
@@ -450,5 +745,6 @@ const struct unit_suite suite_sctp = {"sctp", {
 	UNIT_CASE(test_sctp_dcep_codec),
 	UNIT_CASE(test_sctp_calls_dc),
 	UNIT_CASE(test_sctp_deref_in_handler),
+	UNIT_CASE(test_sctp_aiortc),
 	UNIT_CASE(test_sctp_teardown),
 	{NULL, NULL}}};
