@@ -92,6 +92,7 @@ tests_unit_unit_webrtc_secure_SOURCES = tests/unit/unit_webrtc_secure.c \
 	tests/unit/test_sctp.c tests/unit/test_webrtc_secure.h
 tests_unit_unit_webrtc_secure_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_unit_webrtc_secure_LDADD = $(CALLS_LIBS)
+EXTRA_DIST += tests/unit/webrtc_secure_peer.py
 
 # calls-sfu RTC port: demux, ICE-lite responder, candidates
 check_PROGRAMS += tests/unit/unit-sfu-net

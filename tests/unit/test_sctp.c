@@ -1,6 +1,7 @@
 /* Unit tests of lib/sctp.c: two usrsctp associations over the in-memory
  * DTLS pair of test_dtls.c open `calls-dc` and exchange messages */
 #include <ctype.h>
+#include <dlfcn.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -730,6 +731,43 @@ static int test_sctp_aiortc(void)
 }
 
 
+
+/* libre and usrsctp are both shared libraries with mbuf-ish names: a name
+ * exported by both would silently bind libre's callers to usrsctp (or the
+ * reverse). Each library's entry points must come from itself. */
+static int test_sctp_symbols(void)
+{
+	static const struct {
+		const char *sym;
+		const char *lib;
+	} tab[] = {
+		{"mbuf_init", "libre."}, {"mbuf_alloc", "libre."},
+		{"mbuf_write_mem", "libre."}, {"list_init", "libre."},
+		{"tmr_start", "libre."}, {"mem_alloc", "libre."},
+		{"usrsctp_init_nothreads", "libusrsctp."},
+		{"mbuf_initialize", "libusrsctp."},
+		{"usrsctp_conninput", "libusrsctp."},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		void *p = dlsym(RTLD_DEFAULT, tab[i].sym);
+		Dl_info info;
+
+		if (!p || !dladdr(p, &info) || !info.dli_fname ||
+		    !strstr(info.dli_fname, tab[i].lib)) {
+			unit_fail(__FILE__, __LINE__, "%s from %s, not %s",
+				  tab[i].sym, p && dladdr(p, &info) &&
+				  info.dli_fname ? info.dli_fname : "nowhere",
+				  tab[i].lib);
+			return EINVAL;
+		}
+	}
+
+	return 0;
+}
+
+
 /* Last case: releases usrsctp and the DTLS certificate so the leak
  * checkers see nothing left */
 static int test_sctp_teardown(void)
@@ -743,6 +781,7 @@ static int test_sctp_teardown(void)
 
 const struct unit_suite suite_sctp = {"sctp", {
 	UNIT_CASE(test_sctp_dcep_codec),
+	UNIT_CASE(test_sctp_symbols),
 	UNIT_CASE(test_sctp_calls_dc),
 	UNIT_CASE(test_sctp_deref_in_handler),
 	UNIT_CASE(test_sctp_aiortc),
