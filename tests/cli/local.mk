@@ -12,3 +12,5 @@ check_PROGRAMS += tests/cli/rtcdc-join
 tests_cli_rtcdc_join_SOURCES = tests/cli/rtcdc_join.c
 tests_cli_rtcdc_join_LDADD = $(CALLS_LIBS)
 TESTS += tests/cli/sfu-net.bats
+TESTS += tests/cli/media.bats
+EXTRA_DIST += tests/media/harness.py
