@@ -1,7 +1,10 @@
 /* calls-sfu cand: local candidates for each config form (table-driven),
  * their SDP and trickle JSON forms, TURN REST credentials */
+#include <unistd.h>
+#include <sys/socket.h>
 #include "runner.h"
 #include "re_inc.h"
+#include "stun.h"
 #include "../../cmd/sfu/config.h"
 #include "rtcnet.h"
 #include "cand.h"
@@ -273,6 +276,159 @@ static int test_turn_creds(void)
 	return 0;
 }
 
+/* ---- STUN discovery against an in-process responder ---- */
+
+struct fake_stun {
+	int fd;
+	struct sa addr;
+	unsigned nreq;
+};
+
+/* Answers every Binding request as a NAT would: the mapped address is
+ * 198.51.100.77 with the sender's port */
+static void fake_stun_h(int flags, void *arg)
+{
+	struct fake_stun *fs = arg;
+	struct calls_stun_msg msg;
+	struct calls_stun_enc e;
+	struct sa src, pub;
+	uint8_t buf[1500], out[256];
+	ssize_t n;
+	size_t len;
+
+	(void)flags;
+	sa_init(&src, AF_INET);
+	src.len = sizeof(src.u);
+	n = recvfrom(fs->fd, buf, sizeof(buf), MSG_DONTWAIT, &src.u.sa,
+		     &src.len);
+	if (n <= 0 || calls_stun_decode(&msg, buf, (size_t)n))
+		return;
+	++fs->nreq;
+	sa_set_str(&pub, "198.51.100.77", sa_port(&src));
+	calls_stun_enc_init(&e, out, sizeof(out), CALLS_STUN_BINDING,
+			    CALLS_STUN_CLASS_SUCCESS, msg.tid, true);
+	calls_stun_enc_addr(&e, CALLS_STUN_ATTR_XOR_MAPPED_ADDRESS, &pub);
+	calls_stun_enc_fingerprint(&e);
+	if (!calls_stun_enc_finish(&e, &len))
+		(void)sendto(fs->fd, out, len, 0, &src.u.sa, src.len);
+}
+
+static void done_h(unsigned found, void *arg)
+{
+	*(unsigned *)arg = found + 1;
+	re_cancel();
+}
+
+static void guard_h(void *arg)
+{
+	(void)arg;
+	re_cancel();
+}
+
+static int test_stun_discovery(void)
+{
+	struct fake_stun fs;
+	struct sfu_config cfg;
+	struct sfu_ice_server srv;
+	struct sfu_cand_local l;
+	struct sfu_cands *c = NULL;
+	struct sa local;
+	struct tmr guard;
+	char url[64], *urls[2], errbuf[128];
+	unsigned done = 0;
+	int err = 0;
+
+	memset(&fs, 0, sizeof(fs));
+	fs.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	TEST_ASSERT(fs.fd >= 0);
+	sa_set_str(&fs.addr, "127.0.0.1", 0);
+	if (bind(fs.fd, &fs.addr.u.sa, fs.addr.len) ||
+	    getsockname(fs.fd, &fs.addr.u.sa, &fs.addr.len)) {
+		close(fs.fd);
+		return errno;
+	}
+	TEST_ERR(fd_listen(fs.fd, FD_READ, fake_stun_h, &fs));
+
+	re_snprintf(url, sizeof(url), "stun:127.0.0.1:%u",
+		    sa_port(&fs.addr));
+	urls[0] = "turn:127.0.0.1:3478";  /* not a stun: URL: skipped */
+	urls[1] = url;
+	memset(&srv, 0, sizeof(srv));
+	srv.urls = urls;
+	srv.urlc = 2;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.rtc.ice_servers = &srv;
+	cfg.rtc.ice_serverc = 1;
+
+	sa_set_str(&local, "127.0.0.1", 8443);
+	l.proto = SFU_RTCNET_UDP;
+	l.sa = &local;
+	err = sfu_cands_build(&c, &cfg, &l, 1, errbuf, sizeof(errbuf));
+	if (err)
+		goto out;
+	if (strcmp(sfu_cands_get(c, 0)->ip, "127.0.0.1")) {
+		err = EINVAL;
+		goto out;
+	}
+
+	err = sfu_cands_discover(c, done_h, &done);
+	if (err)
+		goto out;
+	TEST_ASSERT(sfu_cands_discovering(c));
+	tmr_init(&guard);
+	tmr_start(&guard, 10000, guard_h, NULL);
+	(void)re_main(NULL);
+	tmr_cancel(&guard);
+
+	if (done != 2 || fs.nreq < 1 || sfu_cands_discovering(c) ||
+	    strcmp(sfu_cands_get(c, 0)->ip, "198.51.100.77") ||
+	    sfu_cands_get(c, 0)->port != 8443) {
+		unit_fail(__FILE__, __LINE__, "done=%u nreq=%u ip=%s", done,
+			  fs.nreq, sfu_cands_get(c, 0)->ip);
+		err = EINVAL;
+	}
+
+ out:
+	fd_close(fs.fd);
+	close(fs.fd);
+	mem_deref(c);
+	return err;
+}
+
+static int test_discovery_skipped(void)
+{
+	struct sfu_config cfg;
+	struct sfu_ice_server srv;
+	struct sfu_cand_local l;
+	struct sfu_cands *c = NULL;
+	struct sa local;
+	char *urls[1] = {"stun:127.0.0.1:9"}, errbuf[128];
+
+	memset(&srv, 0, sizeof(srv));
+	srv.urls = urls;
+	srv.urlc = 1;
+	memset(&cfg, 0, sizeof(cfg));
+	sa_set_str(&local, "127.0.0.1", 8443);
+	l.proto = SFU_RTCNET_UDP;
+	l.sa = &local;
+
+	/* no ice_servers */
+	TEST_ERR(sfu_cands_build(&c, &cfg, &l, 1, errbuf, sizeof(errbuf)));
+	TEST_FAILS(ENOENT, sfu_cands_discover(c, NULL, NULL));
+	c = mem_deref(c);
+
+	/* a host override wins over STUN, as in rtcd */
+	cfg.rtc.ice_servers = &srv;
+	cfg.rtc.ice_serverc = 1;
+	cfg.rtc.ice_host_override = "203.0.113.5";
+	TEST_ERR(sfu_cands_build(&c, &cfg, &l, 1, errbuf, sizeof(errbuf)));
+	TEST_FAILS(ENOENT, sfu_cands_discover(c, NULL, NULL));
+	TEST_STREQ("203.0.113.5", sfu_cands_get(c, 0)->ip);
+	mem_deref(c);
+
+	return 0;
+}
+
 const struct unit_suite suite_sfu_cand = {"sfu_cand", {
 	UNIT_CASE(test_table),
 	UNIT_CASE(test_foundations),
@@ -280,4 +436,6 @@ const struct unit_suite suite_sfu_cand = {"sfu_cand", {
 	UNIT_CASE(test_wildcard_has_loopback),
 	UNIT_CASE(test_json),
 	UNIT_CASE(test_turn_creds),
+	UNIT_CASE(test_stun_discovery),
+	UNIT_CASE(test_discovery_skipped),
 	{NULL, NULL}}};
