@@ -201,7 +201,10 @@ static int local_init(struct local *l, struct peer *p, bool offer)
 	l->loc.ice_lite = true;
 	l->loc.fp_hash = l->fp_hash;
 	l->loc.fp = l->fp;
-	l->loc.setup = offer ? CALLS_SDP_SETUP_PASSIVE : CALLS_SDP_SETUP_NONE;
+	/* offers say actpass (JSEP; aiortc insists); the established role
+	 * stays */
+	l->loc.setup = CALLS_SDP_SETUP_NONE;
+	(void)offer;
 	l->loc.candv = (const char *const *)l->candv;
 	l->loc.candc = l->candc;
 	l->loc.eoc = true;
