@@ -834,7 +834,10 @@ int sfu_ws_accept(struct sfu_ws *ws, struct http_conn *conn,
 	if (err)
 		goto out;
 
+	/* room in libre's TCP queue for one message of rtcd's maximum
+	 * size on top of what flush() leaves there */
 	c->tc = mem_ref(websock_tcp(c->wc));
+	tcp_conn_txqsz_set(c->tc, TCP_FLUSH_MAX + 2 * CALLS_RTCDMSG_MAX);
 	if (c->pong_check) {
 		err = tcp_register_helper(&c->th, c->tc, HELPER_LAYER, NULL,
 					  NULL, frame_rx, c);
