@@ -454,7 +454,7 @@ static int ssl_setup(struct calls_dtls *d)
 	BIO_set_data(wbio, d);
 	SSL_set_bio(d->ssl, d->rbio, wbio);
 
-	SSL_set_options(d->ssl, SSL_OP_NO_QUERY_MTU);
+	SSL_set_options(d->ssl, SSL_OP_NO_QUERY_MTU | SSL_OP_NO_RENEGOTIATION);
 	SSL_set_mtu(d->ssl, (long)d->conf.mtu);
 	DTLS_set_timer_cb(d->ssl, timer_cb);
 
@@ -774,9 +774,14 @@ int calls_dtls_recv(struct calls_dtls *d, const uint8_t *buf, size_t len)
 	if (d->established || handshake(d))
 		read_app(d);
 
-	/* a datagram that did not fit anywhere must not stay queued */
-	if (!gone(d))
+	/* a datagram that did not fit anywhere must not stay queued; an
+	 * idle connection keeps no record buffers (about 35 KB: memory per
+	 * session matters more than a malloc per data channel message) */
+	if (!gone(d)) {
 		(void)BIO_reset(d->rbio);
+		if (d->established)
+			(void)SSL_free_buffers(d->ssl);
+	}
 
 	mem_deref(d);
 
@@ -795,11 +800,19 @@ int calls_dtls_send(struct calls_dtls *d, const uint8_t *buf, size_t len)
 		return ENOTCONN;
 
 	ERR_clear_error();
+
+	/* OpenSSL's DTLS write path does not set its buffer up again after
+	 * SSL_free_buffers() (the read path does) */
+	if (!SSL_alloc_buffers(d->ssl))
+		return ENOMEM;
+
 	r = SSL_write(d->ssl, buf, (int)len);
 	if (r != (int)len) {
 		ERR_clear_error();
 		return EIO;
 	}
+
+	(void)SSL_free_buffers(d->ssl);
 
 	return 0;
 }
@@ -817,7 +830,7 @@ int calls_dtls_shutdown(struct calls_dtls *d)
 	tmr_cancel(&d->tmr);
 	tmr_cancel(&d->tmr_hs);
 
-	if (d->established)
+	if (d->established && SSL_alloc_buffers(d->ssl))
 		(void)SSL_shutdown(d->ssl);
 
 	ERR_clear_error();

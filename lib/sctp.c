@@ -23,7 +23,7 @@
 
 enum {
 	PORT_DEFAULT = 5000,
-	STREAMS_DEFAULT = 1024,
+	STREAMS_DEFAULT = 64,     /* usrsctp: ~100 B per stream each way */
 	MAX_MSG_DEFAULT = 256 * 1024,
 	TICK_MS = 10,
 	SCTP_MTU = 1150,
@@ -799,17 +799,16 @@ static void try_accept(struct calls_sctp *s)
 	if (!so)
 		return;
 
-	if (s->sock) {
-		/* one association per object: refuse more */
-		++g.depth;
-		usrsctp_close(so);
-		--g.depth;
-		return;
-	}
-
 	s->sock = so;
 	if (sock_opts(s, so))
 		log_info("accepted socket options failed");
+
+	/* one association per object: the listener is done */
+	++g.depth;
+	usrsctp_set_upcall(s->lsock, NULL, NULL);
+	usrsctp_close(s->lsock);
+	--g.depth;
+	s->lsock = NULL;
 }
 
 

@@ -2,6 +2,7 @@
  * DTLS pair of test_dtls.c open `calls-dc` and exchange messages */
 #include <ctype.h>
 #include <dlfcn.h>
+#include <malloc.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -444,6 +445,77 @@ static int test_sctp_dcep_codec(void)
 
 
 
+
+enum { MANY = 50 };
+
+static struct stest many[MANY];
+
+
+static bool many_open(void *arg)
+{
+	size_t i;
+	(void)arg;
+
+	for (i = 0; i < MANY; i++) {
+		if (many[i].c.chans < 1 || many[i].s.chans < 1)
+			return false;
+	}
+
+	return true;
+}
+
+
+static bool many_msgs(void *arg)
+{
+	size_t i;
+	(void)arg;
+
+	for (i = 0; i < MANY; i++) {
+		if (many[i].c.nmsg < 1)
+			return false;
+	}
+
+	return true;
+}
+
+
+/* Many associations in one usrsctp instance at once, each with its own
+ * calls-dc; prints the heap each endpoint (DTLS established, SCTP
+ * association, one channel) holds (meaningless under ASan) */
+static int test_sctp_many(void)
+{
+	size_t before, after, i;
+	uint16_t sid;
+	int err = 0;
+
+	before = mallinfo2().uordblks;
+
+	for (i = 0; i < MANY && !err; i++)
+		err = stest_start(&many[i]);
+	for (i = 0; i < MANY && !err; i++)
+		err = calls_sctp_open(many[i].p.c.sctp, "calls-dc", "", NULL,
+				      &sid);
+	if (!err)
+		err = wait_for(many_open, NULL, 20000);
+
+	after = mallinfo2().uordblks;
+	if (!err)
+		printf("# heap per endpoint: %zu bytes (%u associations)\n",
+		       (after - before) / (2 * MANY), 2 * MANY);
+
+	/* every channel still carries a message after all that */
+	for (i = 0; i < MANY && !err; i++)
+		err = calls_sctp_send_str(many[i].p.s.sctp, sid, "x");
+	if (!err)
+		err = wait_for(many_msgs, NULL, 20000);
+
+	for (i = 0; i < MANY; i++)
+		stest_free(&many[i]);
+
+	return err;
+}
+
+
 /* ---- Against an independent stack: aiortc's DTLS and SCTP over UDP ---- */
 
 struct aio {
@@ -784,6 +856,7 @@ const struct unit_suite suite_sctp = {"sctp", {
 	UNIT_CASE(test_sctp_symbols),
 	UNIT_CASE(test_sctp_calls_dc),
 	UNIT_CASE(test_sctp_deref_in_handler),
+	UNIT_CASE(test_sctp_many),
 	UNIT_CASE(test_sctp_aiortc),
 	UNIT_CASE(test_sctp_teardown),
 	{NULL, NULL}}};
