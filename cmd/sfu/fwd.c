@@ -150,8 +150,12 @@ static void send_one(struct otrack *ot, const uint8_t *pkt, size_t len,
 		return;
 
 	if (rx->ep)
-		(void)sfu_rtcnet_send(rx->ep, obuf, olen);
+		err = sfu_rtcnet_send(rx->ep, obuf, olen);
 
+	if (!ot->pkts || err)
+		log_debug("session %s: %s packet %u to mid %s: %m", rx->sid,
+			  sfu_track_kind_name(ot->kind), ot->pkts, ot->mid,
+			  err);
 	++ot->pkts;
 	ot->octets += (uint32_t)hdr->pay_len;
 	ot->last_ts = hdr->ts;
@@ -640,7 +644,9 @@ static void rtp_recv(struct peer *p, uint8_t *buf, size_t len)
 	if (!in)
 		return;
 
-	++in->pkts;
+	if (!in->pkts++)
+		log_debug("session %s: first RTP on mid %s (ssrc %u, pt %u, "
+			  "%zu bytes)", p->sid, in->mid, h.ssrc, h.pt, len);
 	(void)calls_rtp_seq_update(&in->seq, h.seq, NULL);
 	calls_rtp_jitter_update(&in->jit, (uint32_t)(tmr_jiffies() *
 					   (in->clock / 1000)), h.ts);
@@ -685,19 +691,16 @@ static struct otrack *otrack_by_ssrc(const struct peer *p, uint32_t ssrc)
 }
 
 
-static void pli_forward(struct peer *rx, uint32_t media_ssrc)
+static void pli_send(struct itrack *in, bool force)
 {
-	struct otrack *ot = otrack_by_ssrc(rx, media_ssrc);
 	uint8_t buf[64 + CALLS_SRTP_MAX_OVERHEAD];
-	struct itrack *in;
 	uint64_t now = tmr_jiffies();
 	size_t off = 0;
 
-	if (!ot || !ot->in || !ot->in->ssrc)
+	if (!in->ssrc)
 		return;
 
-	in = ot->in;
-	if (in->last_pli_ms && now - in->last_pli_ms < PLI_INTERVAL)
+	if (!force && in->last_pli_ms && now - in->last_pli_ms < PLI_INTERVAL)
 		return;
 
 	in->last_pli_ms = now;
@@ -706,9 +709,25 @@ static void pli_forward(struct peer *rx, uint32_t media_ssrc)
 				 in->ssrc))
 		return;
 
-	log_debug("session %s: PLI for %u forwarded to %s", rx->sid,
-		  media_ssrc, in->pub->sid);
+	log_debug("session %s: PLI for %u sent", in->pub->sid, in->ssrc);
 	(void)send_rtcp(in->pub, buf, off, sizeof(buf));
+}
+
+
+static void pli_forward(struct peer *rx, uint32_t media_ssrc)
+{
+	struct otrack *ot = otrack_by_ssrc(rx, media_ssrc);
+
+	if (ot && ot->in)
+		pli_send(ot->in, false);
+}
+
+
+void fwd_otrack_live(struct otrack *ot)
+{
+	/* a new receiver of video needs a key frame now */
+	if (ot && ot->in && ot->mtype == CALLS_SDP_VIDEO)
+		pli_send(ot->in, true);
 }
 
 

@@ -58,6 +58,8 @@ int  fwd_otrack_alloc(struct otrack **otp, struct peer *rx,
  *  answer rejected the m-line */
 int  fwd_otrack_apply(struct otrack *ot, const struct calls_sdp *answer);
 void fwd_otrack_free(struct otrack *ot);
+/** The receiver's answer made ot live: video asks for a key frame */
+void fwd_otrack_live(struct otrack *ot);
 
 /** Sends RTCP reports to every peer of med (the 1 s timer) */
 void fwd_rtcp_reports(struct sfu_media *med);

@@ -428,6 +428,7 @@ static int handle_answer(struct peer *p, const char *text)
 				"audio/opus" : "video/VP8", +1);
 			log_debug("session %s: forwarding %s (mid %s, pt %u)",
 				  p->sid, ot->track_id, ot->mid, ot->pt);
+			fwd_otrack_live(ot);
 		}
 	}
 	else if (ot->st == OT_DELETING) {
