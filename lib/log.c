@@ -19,11 +19,17 @@ static struct {
 	const char *prog;
 	enum calls_log_level level;
 	enum calls_log_format format;
-	FILE *file;        /* extra JSON-lines sink (config), may be NULL */
+	bool console;
+	FILE *file;        /* extra sink (config), may be NULL */
+	enum calls_log_level file_level;
+	enum calls_log_format file_format;
 } logger = {
-	.prog   = "calls",
-	.level  = CALLS_LOG_INFO,
-	.format = CALLS_LOG_TEXT,
+	.prog        = "calls",
+	.level       = CALLS_LOG_INFO,
+	.format      = CALLS_LOG_TEXT,
+	.console     = true,
+	.file_level  = CALLS_LOG_DEBUG,
+	.file_format = CALLS_LOG_JSON,
 };
 
 static const char *level_names[] = {"error", "warn", "info", "debug",
@@ -155,6 +161,40 @@ int calls_log_set_file(const char *path)
 }
 
 
+void calls_log_set_file_level(enum calls_log_level level)
+{
+	logger.file_level = level;
+}
+
+
+void calls_log_set_file_format(enum calls_log_format fmt)
+{
+	logger.file_format = fmt;
+}
+
+
+void calls_log_set_console(bool on)
+{
+	logger.console = on;
+}
+
+
+static bool console_wants(enum calls_log_level level)
+{
+	if (logger.console)
+		return level <= logger.level;
+
+	return level == CALLS_LOG_ERROR && !logger.file;
+}
+
+
+bool calls_log_enabled(enum calls_log_level level)
+{
+	return console_wants(level) ||
+		(logger.file && level <= logger.file_level);
+}
+
+
 void calls_log_close(void)
 {
 	if (logger.file)
@@ -188,6 +228,15 @@ static void emit(FILE *f, const char *line, size_t len)
 }
 
 
+static void text_line(struct mbuf *mb, const char *ts,
+		      enum calls_log_level level, const char *mod,
+		      const char *msg)
+{
+	mbuf_printf(mb, "%s %s: %s: %s: %s\n", ts, logger.prog,
+		    calls_log_level_name(level), mod, msg);
+}
+
+
 static void json_line(struct mbuf *mb, const char *ts,
 		      enum calls_log_level level, const char *mod,
 		      const char *msg)
@@ -207,7 +256,7 @@ void calls_vlog(enum calls_log_level level, const char *mod,
 	char *msg = NULL;
 	struct mbuf *mb;
 
-	if (level > logger.level && !logger.file)
+	if (!calls_log_enabled(level))
 		return;
 
 	if (re_vsdprintf(&msg, fmt, ap))
@@ -219,19 +268,20 @@ void calls_vlog(enum calls_log_level level, const char *mod,
 
 	timestamp(ts, sizeof(ts));
 
-	if (level <= logger.level) {
+	if (console_wants(level)) {
 		if (logger.format == CALLS_LOG_JSON)
 			json_line(mb, ts, level, mod, msg);
 		else
-			mbuf_printf(mb, "%s %s: %s: %s: %s\n", ts,
-				    logger.prog, calls_log_level_name(level),
-				    mod, msg);
+			text_line(mb, ts, level, mod, msg);
 		emit(stderr, (char *)mb->buf, mb->end);
 	}
 
-	if (logger.file) {
+	if (logger.file && level <= logger.file_level) {
 		mbuf_rewind(mb);
-		json_line(mb, ts, level, mod, msg);
+		if (logger.file_format == CALLS_LOG_JSON)
+			json_line(mb, ts, level, mod, msg);
+		else
+			text_line(mb, ts, level, mod, msg);
 		emit(logger.file, (char *)mb->buf, mb->end);
 	}
 

@@ -14,6 +14,7 @@
 #define CALLS_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 enum calls_log_level {
@@ -33,7 +34,15 @@ void calls_log_init(const char *prog);
 void calls_log_set_level(enum calls_log_level level);
 enum calls_log_level calls_log_get_level(void);
 void calls_log_set_format(enum calls_log_format fmt);
+/** Also writes every line at or above level to path, in fmt */
 int  calls_log_set_file(const char *path);
+void calls_log_set_file_level(enum calls_log_level level);
+void calls_log_set_file_format(enum calls_log_format fmt);
+/** Console (stderr) output on or off; errors still reach stderr when
+ *  no other sink is open, so a failure is never silent */
+void calls_log_set_console(bool on);
+/** True if a line at level reaches any sink */
+bool calls_log_enabled(enum calls_log_level level);
 int  calls_log_level_parse(enum calls_log_level *levelp, const char *s);
 int  calls_log_format_parse(enum calls_log_format *fmtp, const char *s);
 const char *calls_log_level_name(enum calls_log_level level);
@@ -52,7 +61,7 @@ void calls_log(enum calls_log_level level, const char *mod,
 #define log_info(...)  calls_log(CALLS_LOG_INFO,  LOG_MODULE, __VA_ARGS__)
 #define log_debug(...) \
 	do { \
-		if (calls_log_get_level() >= CALLS_LOG_DEBUG) \
+		if (calls_log_enabled(CALLS_LOG_DEBUG)) \
 			calls_log(CALLS_LOG_DEBUG, LOG_MODULE, __VA_ARGS__); \
 	} while (0)
 

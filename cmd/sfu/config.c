@@ -854,17 +854,27 @@ int sfu_config_apply_logger(const struct sfu_config *cfg, char *errbuf,
 				    cfg->logger.console_level);
 	}
 
+	calls_log_set_console(cfg->logger.enable_console);
 	calls_log_set_level(level);
 	calls_log_set_format(cfg->logger.console_json ? CALLS_LOG_JSON :
 			     CALLS_LOG_TEXT);
 
 	if (cfg->logger.enable_file) {
+		err = calls_log_level_parse(&level, cfg->logger.file_level);
+		if (err)
+			return cfg_errf(errbuf, errsz, "logger.file_level: "
+				    "'%s' is not a level",
+				    cfg->logger.file_level);
+
 		err = calls_log_set_file(cfg->logger.file_location);
 		if (err) {
 			cfg_errf(errbuf, errsz, "logger.file_location: %s: %m",
 			     cfg->logger.file_location, err);
 			return err;
 		}
+		calls_log_set_file_level(level);
+		calls_log_set_file_format(cfg->logger.file_json ?
+					  CALLS_LOG_JSON : CALLS_LOG_TEXT);
 	}
 
 	return 0;

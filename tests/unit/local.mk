@@ -7,7 +7,7 @@ TESTS += tests/unit/unit-lib
 tests_unit_unit_lib_SOURCES = tests/unit/unit_lib.c tests/unit/runner.c \
 	tests/unit/runner.h \
 	tests/unit/test_hostport.c tests/unit/test_json.c \
-	tests/unit/test_opt.c
+	tests/unit/test_opt.c tests/unit/test_log.c
 tests_unit_unit_lib_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_unit_lib_LDADD = $(CALLS_LIBS)
 
