@@ -36,7 +36,13 @@ static void destructor(void *arg)
 /* Cuts the next space-separated token off *rest; false if none */
 static bool token(struct pl *rest, struct pl *tok)
 {
-	const char *p = rest->p, *end = rest->p + rest->l;
+	const char *p, *end;
+
+	if (!rest->p || !rest->l)
+		return false;
+
+	p = rest->p;
+	end = p + rest->l;
 
 	while (p < end && *p == ' ')
 		++p;
@@ -650,6 +656,10 @@ int calls_sdp_parse(struct calls_sdp **sdpp, const char *text, size_t len)
 
 	if (!sdpp || !text)
 		return EINVAL;
+
+	/* text: a NUL byte has no place in it */
+	if (memchr(text, '\0', len))
+		return EBADMSG;
 
 	sdp = mem_zalloc(sizeof(*sdp), destructor);
 	if (!sdp)
