@@ -306,6 +306,9 @@ class Sink:
         self.kind = track.kind
         self.samples = []
         self.frames = 0
+        self.bytes = 0
+        self.seen = set()       # (ssrc, seq/ts) of every RTP packet
+        self.dups = 0
         self.last = None
         self.ended = False
         self.task = asyncio.ensure_future(self.run())
@@ -394,7 +397,26 @@ class Peer:
         # the transceiver of this track gives the mid the MediaMap names
         for t in self.pc.getTransceivers():
             if t.receiver.track is track:
-                self.sinks[t.mid] = Sink(track, t.mid)
+                sink = Sink(track, t.mid)
+                self.sinks[t.mid] = sink
+                self._count_bytes(t.receiver, sink)
+
+    @staticmethod
+    def _count_bytes(receiver, sink):
+        # aiortc 1.4's inbound-rtp stats have no bytesReceived
+        orig = receiver._handle_rtp_packet
+
+        async def counting(packet, *a, **kw):
+            sink.bytes += 12 + len(packet.payload)
+            # a forwarded duplicate repeats a sequence number, or its
+            # timestamp if the SFU renumbers
+            keys = ((packet.ssrc, "seq", packet.sequence_number),
+                    (packet.ssrc, "ts", packet.timestamp))
+            if any(k in sink.seen for k in keys):
+                sink.dups += 1
+            sink.seen.update(keys)
+            return await orig(packet, *a, **kw)
+        receiver._handle_rtp_packet = counting
 
     # --- signaling
 
@@ -599,7 +621,7 @@ class Peer:
                 st = await t.receiver.getStats()
                 for s in st.values():
                     if s.type == "inbound-rtp":
-                        return s.packetsReceived, s.bytesReceived, s.ssrc
+                        return s.packetsReceived, sink.bytes, s.ssrc
         return 0, 0, None
 
     async def outbound(self):
@@ -739,6 +761,7 @@ async def sc_leave(ctx):
     await a.leave()
     await until(lambda: a.sid in ctx.sig.closes, "close for A")
     check(True, "close received for A's session")
+    await a.close()
     await until(lambda: len(b.server_offers) > n_offers,
                 "a server offer to B after A left")
     mline, attrs = section_of(b.server_offers[-1], mid)
@@ -759,7 +782,21 @@ async def sc_screen(ctx):
     await a.publish(Pattern(), screen=True)
     s = await wait_sink(b, a, "screen")
     check(True, "B's MediaMap says screen from A's session")
+    await until(lambda: s.bytes > 0, "A's VP8 packets at B")
+    # aiortc's receiver asks for no keyframe when it joins a running
+    # stream (browsers do): B's decoder requests one with PLI over SRTCP,
+    # once a second (the SFU forwards at most 1/s to the sharer)
+    _, _, ssrc = await b.inbound(s)
+    rx = [t.receiver for t in b.pc.getTransceivers() if t.mid == s.mid][0]
+    base = a.plis
+    end = time.monotonic() + WAIT
+    while s.frames < 10 and time.monotonic() < end:
+        await rx._send_rtcp_pli(ssrc)
+        await asyncio.sleep(1.1)
+    check(a.plis > base, "PLI from B reached A's sender (%d)" %
+          (a.plis - base))
     await until(lambda: s.frames >= 10, "10 decoded VP8 frames at B")
+    check(True, "B decoded %d VP8 frames" % s.frames)
     f = s.last
     check((f.width, f.height) == (Pattern.W, Pattern.H),
           "decoded frame size %dx%d" % (f.width, f.height))
@@ -770,15 +807,6 @@ async def sc_screen(ctx):
     rm = np.median(right, axis=0)
     check(lm[0] > 150 and lm[2] < 100, "left half is red %s" % lm)
     check(rm[2] > 150 and rm[0] < 100, "right half is blue %s" % rm)
-    # B's decoder asks for a keyframe: PLIs over SRTCP to the SFU
-    _, _, ssrc = await b.inbound(s)
-    rx = [t.receiver for t in b.pc.getTransceivers() if t.mid == s.mid][0]
-    base = a.plis
-    for _ in range(3):
-        await rx._send_rtcp_pli(ssrc)
-        await asyncio.sleep(0.4)
-    await until(lambda: a.plis > base, "a PLI forwarded to A")
-    check(True, "PLI from B reached A's sender (%d)" % (a.plis - base))
     await a.rtc(RTC_SCREEN_OFF)
     n = len(b.server_offers)
     await until(lambda: len(b.server_offers) > n,
@@ -943,7 +971,7 @@ async def sc_garbage(ctx):
 
     def spy(data, addr):
         if len(data) > 40 and 128 <= data[0] < 192 and \
-           (data[1] & 0x7f) == 111:
+           not 192 <= data[1] <= 223:      # SRTP, not SRTCP
             cap["pkt"] = bytes(data)
         return orig(data, addr)
     pair.protocol.send_data = spy
@@ -962,11 +990,16 @@ async def sc_garbage(ctx):
                     "%s" % what, 5)
         check(True, "%s counted in rtcd_rtc_errors_total (+%d)" %
               (what, errs() - e0))
-    # the same SRTP packet again, from A's own address: a replay
+    # the same SRTP packet again, from A's own address: a replay, which
+    # SRTP replay protection must drop (B sees no sequence number twice)
     e0 = errs()
     for _ in range(3):
         pair.protocol.transport.sendto(cap["pkt"], pair.remote_addr)
-    await until(lambda: errs() > e0, "the replayed SRTP packet counted", 5)
+    await asyncio.sleep(1)
+    check(s.dups == 0, "the replayed SRTP packet was not forwarded to B "
+          "(%d duplicate sequence numbers or timestamps)" % s.dups)
+    await until(lambda: errs() > e0, "the replayed SRTP packet to be "
+                "counted in rtcd_rtc_errors_total", 5)
     check(True, "replayed SRTP from A's address counted (+%d)" %
           (errs() - e0))
     sock.close()
