@@ -135,11 +135,23 @@ static bool both_up(void *arg)
 }
 
 
+static int stest_start2(struct stest *t, bool server_connects);
+
+
 static int stest_start(struct stest *t)
+{
+	return stest_start2(t, false);
+}
+
+
+/* server_connects: both sides connect (SCTP simultaneous open, what
+ * browsers do whatever their DTLS role) */
+static int stest_start2(struct stest *t, bool server_connects)
 {
 	struct calls_dtls_conf cc, sc;
 	struct calls_sctp_conf scc = {.client = true, .dtls_client = true};
-	struct calls_sctp_conf ssc = {.client = false, .dtls_client = false};
+	struct calls_sctp_conf ssc = {.client = server_connects,
+				      .dtls_client = false};
 	int err;
 
 	memset(t, 0, sizeof(*t));
@@ -159,6 +171,8 @@ static int stest_start(struct stest *t)
 	t->p.c.on_data = sdata;
 	t->p.s.on_data = sdata;
 	t->p.c.on_estab = sestab_dtls;
+	if (server_connects)
+		t->p.s.on_estab = sestab_dtls;
 
 	err  = calls_sctp_alloc(&t->p.c.sctp, &scc, ssend_h, sestab_h,
 				schan_h, smsg_h, sclose_h, &t->c);
@@ -355,6 +369,25 @@ static int test_sctp_calls_dc(void)
 	TEST_FAILS(ENOTCONN, calls_sctp_send_str(t.p.c.sctp, sid, "late"));
 
  out:
+	stest_free(&t);
+	return err;
+}
+
+
+
+/* Both ends connect at once (INIT collision, RFC 9260 5.2.1) */
+static int test_sctp_simultaneous_open(void)
+{
+	struct stest t;
+	uint16_t sid;
+	int err;
+
+	err = stest_start2(&t, true);
+	if (!err)
+		err = open_calls_dc(&t, &sid);
+	if (!err)
+		err = client_to_server(&t, sid);
+
 	stest_free(&t);
 	return err;
 }
@@ -855,6 +888,7 @@ const struct unit_suite suite_sctp = {"sctp", {
 	UNIT_CASE(test_sctp_dcep_codec),
 	UNIT_CASE(test_sctp_symbols),
 	UNIT_CASE(test_sctp_calls_dc),
+	UNIT_CASE(test_sctp_simultaneous_open),
 	UNIT_CASE(test_sctp_deref_in_handler),
 	UNIT_CASE(test_sctp_many),
 	UNIT_CASE(test_sctp_aiortc),
