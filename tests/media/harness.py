@@ -659,6 +659,16 @@ class Ctx:
         return self
 
     async def __aexit__(self, *exc):
+        # leave like the plugin does, so calls-sfu ends the sessions now
+        # rather than at consent expiry
+        live = [p for p in self.peers if p.sid not in self.sig.closes]
+        try:
+            for p in live:
+                await p.leave()
+            await until(lambda: all(p.sid in self.sig.closes
+                                    for p in live), "close", 3)
+        except Exception:
+            pass
         for p in self.peers:
             try:
                 await asyncio.wait_for(p.close(), 5)
