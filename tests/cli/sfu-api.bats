@@ -17,7 +17,11 @@ sfu_start() {
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
 	[ "${1:-}" = -- ] && shift
 	N=${N:-s$BATS_TEST_NUMBER}
-	start_daemon "$N" env RTCD_LOGGER_ENABLEFILE=false "${envs[@]}" \
+	# loopback RTC port on a free port; sessions held without an offer
+	start_daemon "$N" env RTCD_LOGGER_ENABLEFILE=false \
+		RTCD_RTC_ICEADDRESSUDP=127.0.0.1 RTCD_RTC_ICEADDRESSTCP=127.0.0.1 \
+		CALLS_SFU_RTC_PORT=0 CALLS_SFU_TEST_OFFER_TIMEOUT_MS=60000 \
+		"${envs[@]}" \
 		calls-sfu --api-listen 127.0.0.1:0 --data-source "$DATA" "$@"
 	API=http://$(ready_field "$N" api)
 }

@@ -6,14 +6,13 @@ client we did not write).
     sfu_api_hold.py WS_URL AUTH CALL SESSION OUT [LEAVEFILE]
 
 Connects to WS_URL with the Authorization value AUTH, joins CALL as
-SESSION with an SDP offer (so the offer deadline does not end it), and
-writes "joined" to OUT. Then it waits: when LEAVEFILE appears it sends
+SESSION without an offer (the tests raise the offer deadline with
+CALLS_SFU_TEST_OFFER_TIMEOUT_MS), and writes "joined" to OUT. Then it waits: when LEAVEFILE appears it sends
 `leave`; a `close` for the session is written to OUT as "close SESSION"
 and ends the script (exit 0). A dropped connection writes "dropped".
 Every wait is bounded (60 s in all).
 """
 import asyncio
-import json
 import os
 import sys
 
@@ -42,9 +41,6 @@ async def main(url, auth, call, sid, out, leavefile):
     await ws.send(frame("join", {
         "callID": call, "userID": "u1", "sessionID": sid,
         "channelID": "ch1", "av1Support": False, "dcSignaling": False}))
-    offer = json.dumps({"type": "offer", "sdp": "v=0\r\n"}).encode()
-    await ws.send(frame("rtc", {"session_id": sid, "type": 2,
-                                "data": offer}))
     note(out, "joined")
     left = False
     for _ in range(600):
