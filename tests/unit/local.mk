@@ -115,3 +115,9 @@ tests_unit_unit_sfu_media_SOURCES = tests/unit/unit_sfu_media.c \
 	cmd/sfu/metrics.c
 tests_unit_unit_sfu_media_CPPFLAGS = -I$(top_srcdir)/cmd/sfu $(UNIT_CPPFLAGS)
 tests_unit_unit_sfu_media_LDADD = $(CALLS_LIBS)
+
+# scripts/bench/srtp: ns per packet, lib/srtp vs libsrtp2
+noinst_PROGRAMS += scripts/bench/srtpbench
+scripts_bench_srtpbench_SOURCES = scripts/bench/srtpbench.c
+scripts_bench_srtpbench_CPPFLAGS = $(AM_CPPFLAGS) $(SRTP_CFLAGS)
+scripts_bench_srtpbench_LDADD = $(CALLS_LIBS) $(SRTP_LIBS)
