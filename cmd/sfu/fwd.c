@@ -700,10 +700,13 @@ static void pli_send(struct itrack *in, bool force)
 	if (!in->ssrc)
 		return;
 
-	if (!force && in->last_pli_ms && now - in->last_pli_ms < PLI_INTERVAL)
-		return;
-
-	in->last_pli_ms = now;
+	/* the 1/s limit is for receivers' PLIs; our own request for a
+	 * new receiver neither waits for it nor uses it up */
+	if (!force) {
+		if (in->last_pli_ms && now - in->last_pli_ms < PLI_INTERVAL)
+			return;
+		in->last_pli_ms = now;
+	}
 
 	if (calls_rtcp_build_pli(buf, 64, &off, in->pub->rtcp_ssrc,
 				 in->ssrc))
@@ -717,6 +720,9 @@ static void pli_send(struct itrack *in, bool force)
 static void pli_forward(struct peer *rx, uint32_t media_ssrc)
 {
 	struct otrack *ot = otrack_by_ssrc(rx, media_ssrc);
+
+	log_debug("session %s: PLI for %u (%s)", rx->sid, media_ssrc,
+		  ot ? (ot->in ? "forwarding" : "track removed") : "unknown");
 
 	if (ot && ot->in)
 		pli_send(ot->in, false);
@@ -769,6 +775,8 @@ static void rtcp_recv(struct peer *p, uint8_t *buf, size_t len)
 		return;
 
 	err = calls_srtp_unprotect_rtcp(p->srtp_rx, buf, &len);
+	if (err)
+		log_debug("session %s: SRTCP in: %m", p->sid, err);
 	if (err) {
 		if (err != EALREADY)
 			sfu_metrics_rtc_error(p->med->m, p->gid, "rtp");
