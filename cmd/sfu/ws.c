@@ -9,9 +9,8 @@
  * byte and does the receive side itself: masking and reserved-bit
  * checks, a 1 MiB limit judged on the frame header before anything is
  * buffered, the same limit on a fragmented message as a whole, pong
- * tracking (rtcd: ping every 10 s, read deadline 20 s extended only by
- * pongs; we drop at the first ping tick past the deadline), pings
- * answered, a close echoed. With TLS on the API listener the helper
+ * tracking (rtcd: ping every 10 s, read deadline 20 s after the last
+ * pong, extended only by pongs), pings answered, a close echoed. With TLS on the API listener the helper
  * would sit below the decryption, so TLS connections fall back to
  * libre's receive path: pings are sent, but there is no pong timeout
  * and frames are capped at libre's 128 KiB (documented gaps).
@@ -86,6 +85,7 @@ struct ws_conn {
 	char *client_id;
 	struct sa peer;
 	struct tmr tmr_ping;
+	struct tmr tmr_pong;
 	struct tmr tmr_flush;
 	struct tmr tmr_close;
 	uint64_t last_pong;
@@ -191,6 +191,7 @@ static void conn_destructor(void *arg)
 	struct ws_conn *c = arg;
 
 	tmr_cancel(&c->tmr_ping);
+	tmr_cancel(&c->tmr_pong);
 	tmr_cancel(&c->tmr_flush);
 	tmr_cancel(&c->tmr_close);
 	list_unlink(&c->le);
@@ -227,6 +228,7 @@ static void conn_detach(struct ws_conn *c, const char *reason)
 	list_append(&c->ws->dying, &c->le, c);
 	hash_unlink(&c->he);
 	tmr_cancel(&c->tmr_ping);
+	tmr_cancel(&c->tmr_pong);
 	tmr_cancel(&c->tmr_flush);
 	list_flush(&c->sendq);
 	c->qn = 0;
@@ -778,20 +780,29 @@ static bool frame_rx(int *err, struct mbuf *mb, bool *estab, void *arg)
 }
 
 
-static void ping_h(void *arg)
+/* rtcd's read deadline: pong_ms after the last pong (extended only by
+ * pongs); the timer re-arms for what is left of it */
+static void pong_h(void *arg)
 {
 	struct ws_conn *c = arg;
-	struct sfu_ws *ws = c->ws;
 	uint64_t idle = tmr_jiffies() - c->last_pong;
 
-	if (c->pong_check && idle > ws->pong_ms) {
-		log_warn("conn %s (client %s): no pong for %llu ms: dropping",
-			 c->id, c->client_id, (unsigned long long)idle);
-		conn_close(c, WEBSOCK_GOING_AWAY, "pong timeout");
+	if (idle < c->ws->pong_ms) {
+		tmr_start(&c->tmr_pong, c->ws->pong_ms - idle, pong_h, c);
 		return;
 	}
 
-	tmr_start(&c->tmr_ping, ws->ping_ms, ping_h, c);
+	log_warn("conn %s (client %s): no pong for %llu ms: dropping",
+		 c->id, c->client_id, (unsigned long long)idle);
+	conn_close(c, WEBSOCK_GOING_AWAY, "pong timeout");
+}
+
+
+static void ping_h(void *arg)
+{
+	struct ws_conn *c = arg;
+
+	tmr_start(&c->tmr_ping, c->ws->ping_ms, ping_h, c);
 	(void)websock_send(c->wc, WEBSOCK_PING, NULL);
 }
 
@@ -849,6 +860,8 @@ int sfu_ws_accept(struct sfu_ws *ws, struct http_conn *conn,
 	hash_append(ws->by_id, hash_joaat_str(c->id), &c->he, c);
 	sfu_metrics_ws_conn(ws->m, c->client_id, +1);
 	tmr_start(&c->tmr_ping, ws->ping_ms, ping_h, c);
+	if (c->pong_check)
+		tmr_start(&c->tmr_pong, ws->pong_ms, pong_h, c);
 
 	log_info("conn %s (client %s, %J) open", c->id, c->client_id,
 		 &c->peer);

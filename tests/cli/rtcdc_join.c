@@ -4,7 +4,8 @@
  *
  *     rtcdc-join URL CLIENT_ID AUTH_KEY CALL_ID SESSION_ID [HOLD_FILE]
  *
- * Connects, prints "hello <connID>", joins and offers, prints "joined";
+ * Connects, prints "hello <connID>", joins, prints "joined" (no offer:
+ * run the daemon with a long CALLS_SFU_TEST_OFFER_TIMEOUT_MS to hold);
  * then (once HOLD_FILE exists, if given) leaves and waits for the close
  * of its session, prints "close <sessionID>" and exits 0. Exit 1 on a
  * timeout (10 s per step) or an unexpected message, 4 on errors.
@@ -68,8 +69,6 @@ static void poll_h(void *arg)
 static void hello_h(const char *conn_id, void *arg)
 {
 	struct state *st = arg;
-	static const char offer[] =
-		"{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"}";
 	struct calls_rtcdmsg_join j;
 	int err;
 
@@ -84,10 +83,6 @@ static void hello_h(const char *conn_id, void *arg)
 	j.dc_signaling = CALLS_TRI_FALSE;
 
 	err = calls_rtcdc_join(st->c, &j);
-	if (!err)
-		err = calls_rtcdc_send_rtc(st->c, st->session_id,
-					   CALLS_RTC_SDP, offer,
-					   strlen(offer));
 	if (err) {
 		fprintf(stderr, "rtcdc-join: join: %s\n", strerror(err));
 		done(st, 4);

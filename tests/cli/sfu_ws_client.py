@@ -129,10 +129,22 @@ def join_data(call, sid, user="u1"):
             "dcSignaling": False}
 
 
-async def join(ws, call, sid, user="u1", offer=True):
+async def join(ws, call, sid, user="u1"):
+    """Joins without offering: the daemons of these tests run with a
+    long offer deadline (a fake offer would be refused by the media
+    plane, closing the session)"""
     await ws.send(frame("join", join_data(call, sid, user)))
-    if offer:   # beats the offer deadline
-        await ws.send(rtc_msg(sid, 2, OFFER))
+
+
+async def real_offer():
+    """An SDP offer from an independent WebRTC stack (aiortc), with the
+    client-created data channel the Calls clients open"""
+    from aiortc import RTCPeerConnection
+    pc = RTCPeerConnection()
+    pc.createDataChannel("calls-dc")
+    await pc.setLocalDescription(await pc.createOffer())
+    return pc, json.dumps({"type": "offer",
+                           "sdp": pc.localDescription.sdp}).encode()
 
 
 async def recv_msg(ws, timeout=WAIT):
@@ -142,6 +154,8 @@ async def recv_msg(ws, timeout=WAIT):
 
 async def expect_close(ws, sid, timeout=WAIT):
     t, d = await recv_msg(ws, timeout)
+    while t in ("rtc", "vad") and d.get("session_id") != sid:
+        t, d = await recv_msg(ws, timeout)   # the media plane's traffic
     check(t == "close" and d == {"sessionID": sid},
           "close for %s (got %s %r)" % (sid, t, d))
 
@@ -193,7 +207,6 @@ async def sc_join(api, args):
     # a join without av1Support/dcSignaling/channelID: Props null
     await ws.send(frame("join", {"callID": call, "userID": "u2",
                                  "sessionID": s2}))
-    await ws.send(rtc_msg(s2, 2, OFFER))
     body = await settle(a, call, 2)
     check(body[0] == {"GroupID": a.cid, "CallID": call, "UserID": "u1",
                       "SessionID": s1,
@@ -226,15 +239,39 @@ async def sc_deadline(api, args):
     a = api.register()
     ws = await a.ws()
     call, late, early = "call-" + secrets.token_hex(4), sid(), sid()
-    await join(ws, call, late, offer=False)
-    await join(ws, call, early, offer=True)
-    t0 = time.monotonic()
-    await expect_close(ws, late)
-    print("ok: deadline close after %.2f s" % (time.monotonic() - t0))
-    body = await settle(a, call, 1)
-    check(body[0]["SessionID"] == early, "the offering session stays")
-    await ws.send(frame("leave", {"sessionID": early}))
-    await expect_close(ws, early)
+    pc, offer = await real_offer()
+    try:
+        await join(ws, call, late)
+        await join(ws, call, early)
+        await ws.send(rtc_msg(early, 2, offer))
+        t0 = time.monotonic()
+        # the answer to the offer, all ids filled as rtcd does
+        while True:
+            t, d = await recv_msg(ws)
+            if t == "close":
+                check(d == {"sessionID": late}, "close of the late one")
+                closed = True
+                break
+            if t == "rtc" and d.get("type") == 2:
+                ans = json.loads(d["data"])
+                check(ans.get("type") == "answer" and
+                      ans.get("sdp", "").startswith("v=0"),
+                      "an SDP answer to the offer")
+                check(d["session_id"] == early and d["call_id"] == call
+                      and d["user_id"] == "u1" and
+                      d["group_id"] == a.cid,
+                      "the answer carries group/call/user/session ids")
+                closed = False
+                break
+        if not closed:
+            await expect_close(ws, late)
+        print("ok: deadline close after %.2f s" % (time.monotonic() - t0))
+        body = await settle(a, call, 1)
+        check(body[0]["SessionID"] == early, "the offering session stays")
+        await ws.send(frame("leave", {"sessionID": early}))
+        await expect_close(ws, early)
+    finally:
+        await pc.close()
     await ws.close()
 
 
@@ -300,7 +337,7 @@ async def sc_maxpart(api, args):
     for s in ids[:-1]:
         await join(ws, call, s)
     await settle(a, call, args.max)
-    await join(ws, call, ids[-1], offer=False)
+    await join(ws, call, ids[-1])
     await expect_close(ws, ids[-1])
     await settle(a, call, args.max)
     # another call is fine
@@ -317,7 +354,7 @@ async def sc_drain(api, args):
     await settle(a, call, 1)
     os.kill(args.pid, signal.SIGTERM)
     await asyncio.sleep(0.3)
-    await join(ws, call, s2, offer=False)
+    await join(ws, call, s2)
     await expect_close(ws, s2)
     print("ok: join refused while draining")
     await settle(a, call, 1)
@@ -538,10 +575,10 @@ async def sc_bad(api, args):
     # cap it at 128 KiB)
     ws = await a.ws()
     s = sid()
-    await join(ws, call, s, offer=False)
-    big = json.dumps({"type": "offer",
-                      "sdp": "v=0\r\n" + "a=x\r\n" * 100000}).encode()
-    await ws.send(rtc_msg(s, 2, big))
+    await join(ws, call, s)
+    # an ICE message with an empty candidate: accepted and ignored
+    big = json.dumps({"candidate": "", "pad": "x" * 700000}).encode()
+    await ws.send(rtc_msg(s, 1, big))
     await settle(a, call, 2)
     await ws.send(frame("leave", {"sessionID": s}))
     await expect_close(ws, s)
@@ -553,7 +590,6 @@ async def sc_bad(api, args):
     s = sid()
     data = frame("join", join_data(call, s))
     await ws.send([data[:5], data[5:20], data[20:]])
-    await ws.send(rtc_msg(s, 2, OFFER))
     await settle(a, call, 2)
     check(True, "fragmented join reassembled")
     await ws.send(frame("leave", {"sessionID": s}))
