@@ -2,8 +2,11 @@
  * @file srtp.c  SRTP/SRTCP seam over libre's srtp (OpenSSL-backed)
  *
  * libre does the RFC 3711 / RFC 7714 transforms, the index estimation
- * (rollover counter) and, for SRTP, a 64-packet replay window. Two gaps
- * in libre 1.1.0 are filled here:
+ * (rollover counter) and, for SRTP, a 64-packet replay window. Gaps in
+ * libre 1.1.0 filled here:
+ *  - SRTCP with the E flag clear skips libre's GCM tag check (garbage
+ *    passes), so SRTCP without encryption is refused (WebRTC never
+ *    negotiates it);
  *  - a libre context holds at most 8 SSRC streams (ENOSR after), so we
  *    keep one libre context per SSRC (keys derived once, when the SSRC
  *    is first seen; one that fails authentication on its first packet
@@ -325,17 +328,17 @@ int calls_srtp_protect_rtcp_mb(struct calls_srtp *srtp, struct mbuf *mb)
 }
 
 
-/* SRTCP index from the trailer (E flag masked off) */
-static uint32_t rtcp_index(const struct calls_srtp *srtp,
-			   const struct mbuf *mb)
+/* E flag and SRTCP index word from the trailer */
+static uint32_t rtcp_eindex(const struct calls_srtp *srtp,
+			    const struct mbuf *mb)
 {
 	const uint8_t *end = mbuf_buf(mb) + mbuf_get_left(mb);
 
 	/* AES-CM: E|index then the 10-byte tag; GCM: tag then E|index */
 	if (srtp->suite == CALLS_SRTP_AES_CM_128_HMAC_SHA1_80)
-		return rd32(end - 14) & 0x7fffffff;
+		return rd32(end - 14);
 
-	return rd32(end - 4) & 0x7fffffff;
+	return rd32(end - 4);
 }
 
 
@@ -390,7 +393,15 @@ int calls_srtp_unprotect_rtcp_mb(struct calls_srtp *srtp, struct mbuf *mb)
 	    (mbuf_buf(mb)[0] >> 6) != 2)
 		return EBADMSG;
 
-	idx = rtcp_index(srtp, mb);
+	/*
+	 * E = 0 (unencrypted SRTCP) is never negotiated by WebRTC, and
+	 * libre 1.1.0 skips the GCM tag check for it, accepting anything:
+	 * refuse it here, before libre sees it.
+	 */
+	idx = rtcp_eindex(srtp, mb);
+	if (!(idx & 0x80000000u))
+		return EBADMSG;
+	idx &= 0x7fffffff;
 
 	err = stream_get(srtp, rd32(mbuf_buf(mb) + 4), &st, &created);
 	if (err)

@@ -19,6 +19,12 @@
  *
  * In-place buffer API: protect needs size >= *lenp + calls_srtp_overhead;
  * *lenp is updated. The mbuf variants work on mb->pos..mb->end.
+ *
+ * Known limits (libre 1.1.0 underneath): a packet sent before a sequence
+ * number wrap that arrives after the first packet past the wrap is
+ * dropped (ETIMEDOUT) instead of being decrypted with the old rollover
+ * counter; SRTCP must be encrypted (E flag set), EBADMSG otherwise.
+ * Up to 512 SSRCs per context (ENOSR beyond).
  */
 #ifndef CALLS_SRTP_H
 #define CALLS_SRTP_H
