@@ -17,7 +17,11 @@ ws_start() {
 	local envs=()
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
 	[ "${1:-}" = -- ] && shift
-	start_daemon "$name" env RTCD_LOGGER_ENABLEFILE=false "${envs[@]}" \
+	# the media plane on loopback, port 0
+	start_daemon "$name" env RTCD_LOGGER_ENABLEFILE=false \
+		RTCD_RTC_ICEADDRESSUDP=127.0.0.1 \
+		RTCD_RTC_ICEADDRESSTCP=127.0.0.1 CALLS_SFU_RTC_PORT=0 \
+		"${envs[@]}" \
 		calls-sfu --api-listen 127.0.0.1:0 \
 		--data-source "$BATS_TEST_TMPDIR/db-$name" \
 		--allow-self-registration --drain-timeout 3 "$@"
