@@ -14,3 +14,4 @@ tests_cli_rtcdc_join_LDADD = $(CALLS_LIBS)
 TESTS += tests/cli/sfu-net.bats
 TESTS += tests/cli/media.bats
 EXTRA_DIST += tests/media/harness.py
+EXTRA_DIST += tests/media/browser/relay.py tests/media/browser/index.html tests/media/browser/drive.js tests/media/browser/package.json tests/media/browser/package-lock.json

@@ -800,7 +800,7 @@ async def sc_screen(ctx):
     rx = [t.receiver for t in b.pc.getTransceivers() if t.mid == s.mid][0]
     base = a.plis
     end = time.monotonic() + WAIT
-    while s.frames < 10 and time.monotonic() < end:
+    while (s.frames < 10 or a.plis == base) and time.monotonic() < end:
         await rx._send_rtcp_pli(ssrc)
         await asyncio.sleep(1.1)
     check(a.plis > base, "PLI from B reached A's sender (%d)" %
