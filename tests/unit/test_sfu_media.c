@@ -250,6 +250,50 @@ static void dc_in(struct peer *p, enum calls_dcmsg_type type)
 }
 
 
+/* The client re-offers over the DC what it last got (as its offer) */
+static int dc_offer(struct peer *p, const char *server_offer)
+{
+	struct calls_sdp *sdp = NULL;
+	struct calls_sdp_local loc;
+	struct mbuf *mb = mbuf_alloc(1024);
+	char *offer = NULL, *json = NULL;
+	int err;
+
+	if (!mb)
+		return ENOMEM;
+
+	err = calls_sdp_parse(&sdp, server_offer, strlen(server_offer));
+	if (err)
+		goto out;
+
+	memset(&loc, 0, sizeof(loc));
+	loc.ice_ufrag = "cli1";
+	loc.ice_pwd = "clientpassword0123456789";
+	loc.fp_hash = "sha-256";
+	loc.fp = "8A:1F:3C:D4:77:02:9B:5E:61:C0:AA:13:4F:E8:2D:90:3B:76:"
+		"C1:0E:55:D9:F2:84:1A:6C:B3:07:E4:29:58:DF";
+	loc.sess_id = 42;
+	loc.sess_version = 4;
+
+	err = calls_sdp_offer(&offer, sdp, &loc, NULL, 0, false);
+	if (!err)
+		err = re_sdprintf(&json, "{\"type\":\"offer\",\"sdp\":\"%H\"}",
+				  calls_json_escape, offer);
+	if (!err)
+		err = calls_dcmsg_encode_sdp(mb, json, strlen(json));
+	if (!err)
+		media_dc_msg(p, false, mb->buf, mb->end);
+
+ out:
+	mem_deref(json);
+	mem_deref(offer);
+	mem_deref(sdp);
+	mem_deref(mb);
+
+	return err;
+}
+
+
 static bool has(const char *s)
 {
 	return strstr(fk->log, s) != NULL;
@@ -436,6 +480,17 @@ static int test_media_renegotiation(void)
 	dc_in(b, CALLS_DCMSG_UNLOCK);   /* not held: nothing */
 	if (strcmp(fk->log, "B:dc:Pong B:dc:text ") ||
 	    strcmp(fk->last_text, "pong")) {
+		unit_fail(__FILE__, __LINE__, "log: %s", fk->log);
+		err = EPROTO;
+		goto out;
+	}
+
+	/* an offer over the DC (dcSignaling) is answered over the DC */
+	reset_log();
+	err = dc_offer(b, fk->last_offer[1]);
+	if (err)
+		goto out;
+	if (strcmp(fk->log, "B:dc:SDP ") || !b->dc_sig) {
 		unit_fail(__FILE__, __LINE__, "log: %s", fk->log);
 		err = EPROTO;
 	}
