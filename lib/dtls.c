@@ -296,6 +296,9 @@ static int make_ctx(void)
 	SSL_CTX_set_info_callback(g.ctx, info_cb);
 	/* an idle connection keeps no record buffers (memory per session) */
 	SSL_CTX_set_mode(g.ctx, SSL_MODE_RELEASE_BUFFERS);
+	/* WebRTC never resumes a session: no tickets, no session cache */
+	SSL_CTX_set_options(g.ctx, SSL_OP_NO_TICKET);
+	SSL_CTX_set_session_cache_mode(g.ctx, SSL_SESS_CACHE_OFF);
 
 	g.meth = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK,
 			      "calls_dtls");

@@ -38,6 +38,21 @@ static void deliver_h(void *arg)
 }
 
 
+/* A datagram with a ChangeCipherSpec record or a record of epoch 1 */
+static bool last_flight(const uint8_t *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (off + 13 <= len) {
+		if (buf[off] == 20 || buf[off + 3] || buf[off + 4])
+			return true;
+		off += 13 + (size_t)(buf[off + 11] << 8 | buf[off + 12]);
+	}
+
+	return false;
+}
+
+
 static int send_h(const uint8_t *buf, size_t len, void *arg)
 {
 	struct wend *e = arg;
@@ -51,6 +66,11 @@ static int send_h(const uint8_t *buf, size_t len, void *arg)
 	++e->sent;
 	if (e->drop > 0) {
 		--e->drop;
+		return 0;
+	}
+
+	if (e->drop_ccs > 0 && last_flight(buf, len)) {
+		--e->drop_ccs;
 		return 0;
 	}
 
@@ -493,6 +513,43 @@ static int test_dtls_lost_flight(void)
 }
 
 
+/* The server's last flight (CCS + Finished) is lost: the server is done
+ * already, the client retransmits its flight and the server answers from
+ * its established state (its record buffers freed and set up again) */
+static int test_dtls_lost_last_flight(void)
+{
+	struct calls_dtls_conf cc, sc;
+	struct wpair p;
+	int err;
+
+	conf_pair(&cc, &sc, 0);
+	err = wpair_alloc(&p, &cc, &sc);
+	if (err)
+		goto out;
+
+	p.s.drop_ccs = 1;
+	err = wpair_handshake(&p);
+	if (err)
+		goto out;
+
+	if (p.s.drop_ccs) {
+		unit_fail(__FILE__, __LINE__, "last flight not seen");
+		err = EINVAL;
+		goto out;
+	}
+
+	err = keys_equal(&p, CALLS_DTLS_SRTP_AEAD_AES_128_GCM, 12);
+	if (!err)
+		err = calls_dtls_send(p.c.dtls, (const uint8_t *)"hello", 5);
+	if (!err)
+		err = wait_for(server_got_data, &p, 5000);
+
+ out:
+	wpair_free(&p);
+	return err;
+}
+
+
 static int test_dtls_helloverify(void)
 {
 	struct calls_dtls_conf cc, sc;
@@ -677,6 +734,7 @@ const struct unit_suite suite_dtls = {"dtls", {
 	UNIT_CASE(test_dtls_wrong_fingerprint),
 	UNIT_CASE(test_dtls_fingerprint_parse),
 	UNIT_CASE(test_dtls_lost_flight),
+	UNIT_CASE(test_dtls_lost_last_flight),
 	UNIT_CASE(test_dtls_helloverify),
 	UNIT_CASE(test_dtls_data_and_close),
 	UNIT_CASE(test_dtls_deref_in_handler),

@@ -16,6 +16,8 @@ struct wend {
 	struct tmr tmr;
 	unsigned sent;               /* datagrams sent (dropped too)   */
 	int drop;                    /* drop the next N datagrams      */
+	int drop_ccs;                /* drop N datagrams of the last
+					flight (CCS, or epoch 1)       */
 	uint8_t first[64];           /* start of the first datagram    */
 	size_t first_len;
 	struct calls_dtls_keys keys;
