@@ -28,6 +28,9 @@
  *     calls_dtls_recv(d, pkt, len);     (each datagram with first byte
  *                                        20..63, RFC 7983)
  *
+ * Memory: about 44 KB per established connection (OpenSSL's record
+ * buffers are freed while idle; no session tickets or cache).
+ *
  * Ownership: the caller holds the connection; it may be dereferenced from
  * inside any handler (the object stays valid until the handler returns
  * into this module, which then stops using it). The close handler runs at

@@ -10,8 +10,10 @@
  *
  * Roles: conf.client connects to the peer's port; otherwise the
  * association listens and accepts (both on port 5000 by default, RFC
- * 8841). Stream ids for channels we open follow the DTLS role (RFC 8832
- * section 6: even for the DTLS client, odd for the DTLS server).
+ * 8841). Browsers always connect: either role works against them (a
+ * client-client pair is an SCTP simultaneous open, tested). Stream ids
+ * for channels we open follow the DTLS role (RFC 8832 section 6: even
+ * for the DTLS client, odd for the DTLS server).
  *
  * DCEP: calls_sctp_open() sends DATA_CHANNEL_OPEN (PPID 50); an OPEN from
  * the peer is answered with DATA_CHANNEL_ACK and reported through the
@@ -32,9 +34,13 @@
  * any calls_sctp synchronously (queue them, as a socket would).
  * Single-threaded: everything on the one re_main thread.
  *
+ * Memory: about 13 KB per association with one channel (64 streams;
+ * usrsctp allocates its stream tables up front, ~200 B per stream).
+ *
  * Limitations: SCTP zero-checksum (RFC 9653) is not negotiated (usrsctp
  * 0.9.5 predates it); channels are not closed one by one (no outgoing
- * stream reset), only the whole association.
+ * stream reset, and a peer's reset is only logged), only the whole
+ * association; no AUTH/ASCONF (not used over DTLS).
  */
 #ifndef CALLS_SCTP_H
 #define CALLS_SCTP_H
@@ -129,6 +135,8 @@ int  calls_sctp_open(struct calls_sctp *sctp, const char *label,
 		     const char *protocol,
 		     const struct calls_sctp_dcep_open *params,
 		     uint16_t *sidp);
+/** Sends one message (len 0: the empty-message PPID); ENOBUFS when
+ *  usrsctp's send buffer is full, ENOENT for an unknown stream */
 int  calls_sctp_send(struct calls_sctp *sctp, uint16_t sid, bool is_text,
 		     const uint8_t *data, size_t len);
 int  calls_sctp_send_str(struct calls_sctp *sctp, uint16_t sid,
