@@ -64,6 +64,9 @@ static int send_h(const uint8_t *buf, size_t len, void *arg)
 	}
 
 	++e->sent;
+	if (len > e->max_len)
+		e->max_len = len;
+
 	if (e->drop > 0) {
 		--e->drop;
 		return 0;

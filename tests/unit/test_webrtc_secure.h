@@ -15,6 +15,7 @@ struct wend {
 	struct list q;               /* datagrams to the peer          */
 	struct tmr tmr;
 	unsigned sent;               /* datagrams sent (dropped too)   */
+	size_t max_len;              /* largest datagram sent          */
 	int drop;                    /* drop the next N datagrams      */
 	int drop_ccs;                /* drop N datagrams of the last
 					flight (CCS, or epoch 1)       */
