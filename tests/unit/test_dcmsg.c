@@ -103,6 +103,8 @@ static int test_dcmsg_floats(void)
 	static const uint8_t loss[] = {0xcc, 0x04, 0xcb, 0x3f, 0xd0, 0, 0,
 				       0, 0, 0, 0};
 	static const uint8_t rtt32[] = {0x05, 0xca, 0x3f, 0x00, 0x00, 0x00};
+	static const uint8_t jitter[] = {0xcc, 0x06, 0xcb, 0x3f, 0xc0, 0, 0,
+					 0, 0, 0, 0};
 	struct calls_dcmsg m;
 
 	TEST_ERR(calls_dcmsg_decode(&m, loss, sizeof(loss)));
@@ -116,8 +118,7 @@ static int test_dcmsg_floats(void)
 
 	m.type = CALLS_DCMSG_JITTER;
 	m.value = 0.125;
-	TEST_ERR(encoded(&m, (const uint8_t *)"\xcc\x06\xcb\x3f\xc0\0\0\0\0\0\0",
-			 11));
+	TEST_ERR(encoded(&m, jitter, sizeof(jitter)));
 
 	return 0;
 }
