@@ -1317,10 +1317,20 @@ int sfu_rtcnet_alloc(struct sfu_rtcnet **netp, const struct sfu_config *cfg,
 	}
 
  out:
-	if (err)
+	if (err) {
 		mem_deref(net);
-	else
+	}
+	else {
+		for (i = 0; i < net->udpc; i++)
+			log_info("RTC port: udp %J", &net->udp[i].local);
+		for (i = 0; i < net->tcpc; i++)
+			log_info("RTC port: tcp %J (ICE-TCP passive)",
+				 &net->tcp[i].local);
+		if (net->consent_ms != SFU_RTCNET_CONSENT_MS_DEFAULT)
+			log_info("consent timeout %u ms (%s)",
+				 net->consent_ms, SFU_RTCNET_CONSENT_ENV);
 		*netp = net;
+	}
 
 	return err;
 }
