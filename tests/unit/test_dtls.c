@@ -553,6 +553,60 @@ static int test_dtls_lost_last_flight(void)
 }
 
 
+/* Garbage that looks like DTLS (first byte 20..63) reaching established
+ * connections is dropped: no close, data still flows both ways */
+static int test_dtls_garbage(void)
+{
+	struct calls_dtls_conf cc, sc;
+	struct wpair p;
+	uint8_t buf[300];
+	uint32_t x = 0x12345678;
+	unsigned i;
+	size_t j, n;
+	int err;
+
+	conf_pair(&cc, &sc, 0);
+	err = wpair_alloc(&p, &cc, &sc);
+	if (!err)
+		err = wpair_handshake(&p);
+	if (err)
+		goto out;
+
+	for (i = 0; i < 500; i++) {
+		n = 1 + i % sizeof(buf);
+		for (j = 0; j < n; j++) {
+			x = x * 1103515245u + 12345u;
+			buf[j] = (uint8_t)(x >> 16);
+		}
+		buf[0] = (uint8_t)(20 + i % 44);
+		if (n >= 5 && i % 3 == 0) {   /* a plausible header */
+			buf[1] = 0xfe;
+			buf[2] = 0xfd;
+			buf[3] = 0;
+			buf[4] = (uint8_t)(i % 2);
+		}
+		(void)calls_dtls_recv(p.c.dtls, buf, n);
+		(void)calls_dtls_recv(p.s.dtls, buf, n);
+	}
+
+	if (p.c.closed || p.s.closed) {
+		unit_fail(__FILE__, __LINE__, "closed by garbage");
+		err = EPROTO;
+		goto out;
+	}
+
+	err = calls_dtls_send(p.c.dtls, (const uint8_t *)"hello", 5);
+	if (!err)
+		err = wait_for(server_got_data, &p, 5000);
+	if (!err)
+		TEST_MEMEQ("hello", p.s.rx->buf, 5);
+
+ out:
+	wpair_free(&p);
+	return err;
+}
+
+
 static int test_dtls_helloverify(void)
 {
 	struct calls_dtls_conf cc, sc;
@@ -740,6 +794,7 @@ const struct unit_suite suite_dtls = {"dtls", {
 	UNIT_CASE(test_dtls_lost_last_flight),
 	UNIT_CASE(test_dtls_helloverify),
 	UNIT_CASE(test_dtls_data_and_close),
+	UNIT_CASE(test_dtls_garbage),
 	UNIT_CASE(test_dtls_deref_in_handler),
 	UNIT_CASE(test_dtls_handshake_timeout),
 	UNIT_CASE(test_dtls_misc),
