@@ -299,7 +299,8 @@ def dominant_hz(samples):
 
 class Sink:
     """Consumes one received track: audio samples (first channel) or the
-    last decoded video frame"""
+    last decoded video frame (light: counts frames only, for benches)"""
+    light = False
 
     def __init__(self, track, mid):
         self.track, self.mid = track, mid
@@ -317,7 +318,9 @@ class Sink:
         try:
             while True:
                 f = await self.track.recv()
-                if self.kind == "audio":
+                if self.light:
+                    self.frames += 1
+                elif self.kind == "audio":
                     a = f.to_ndarray()
                     ch = len(f.layout.channels)
                     self.samples.extend(a.reshape(-1)[0::ch].tolist())
@@ -1068,47 +1071,58 @@ async def sc_bench(ctx):
         ctx.args.seconds
     if not pid:
         raise Fail("bench needs --pid")
+    Sink.light = True
+    await asyncio.sleep(1)
     r0 = rss_kb(pid)
     peers = []
-    for i in range(n):
-        p = Peer(ctx.sig, ctx.call, "P%d" % i)
-        ctx.peers.append(p)
-        peers.append(p)
+    t0 = time.monotonic()
     # join in batches so 2 cores keep up with aiortc's handshakes
     for i in range(0, n, 10):
-        await asyncio.gather(*(p.join() for p in peers[i:i + 10]))
-        await asyncio.gather(*(p.connected(60) for p in peers[i:i + 10]))
-    await asyncio.sleep(2)
+        batch = [Peer(ctx.sig, ctx.call, "P%d" % j)
+                 for j in range(i, min(n, i + 10))]
+        ctx.peers.extend(batch)
+        peers.extend(batch)
+        await asyncio.gather(*(p.join() for p in batch))
+        await asyncio.gather(*(p.connected(60) for p in batch))
+    t_join = time.monotonic() - t0
+    await asyncio.sleep(3)
     r1 = rss_kb(pid)
-    print("idle: %d connected sessions, calls-sfu RSS %d -> %d KiB: "
-          "%.1f KiB per session" % (n, r0, r1, (r1 - r0) / n), flush=True)
+    conn = [p.t_connected - p.t_join for p in peers if p.t_connected]
+    print("idle: %d sessions connected (calls-dc open) in %.1f s, join -> "
+          "connected median %.0f ms" % (n, t_join,
+                                        1000 * sorted(conn)[len(conn) // 2]))
+    print("memory: calls-sfu RSS %d KiB before, %d KiB with %d idle "
+          "connected sessions: %.1f KiB per session" %
+          (r0, r1, n, (r1 - r0) / n), flush=True)
     for p in peers[:m]:
         await p.publish(Tone())
+    want = m * (n - 1)
+    await until(lambda: sum(len(p.sinks) for p in peers) >= want,
+                "%d forwarded tracks" % want, 120, 0.5)
     await asyncio.sleep(3)
     hz = os.sysconf("SC_CLK_TCK")
-    sent0 = ctx.api.metric("rtcd_rtc_rtp_packets_total")
+
+    async def received():
+        total = 0
+        for p in peers:
+            for sk in list(p.sinks.values()):
+                total += (await p.inbound(sk))[0]
+        return total
+    rx0 = await received()
     c0, t0 = cpu_ticks(pid), time.monotonic()
-    rx0 = 0
-    for p in peers:
-        for s in p.sinks.values():
-            rx0 += (await p.inbound(s))[0]
     await asyncio.sleep(secs)
-    rx1 = 0
-    for p in peers:
-        for s in p.sinks.values():
-            rx1 += (await p.inbound(s))[0]
     c1, t1 = cpu_ticks(pid), time.monotonic()
+    rx1 = await received()
     cpu_s = (c1 - c0) / hz
     fwd = rx1 - rx0
-    print("forwarding: %d senders x %d receivers for %.0f s: %d packets "
-          "received by the peers (%.0f pps); calls-sfu CPU %.2f s (%.0f%% "
-          "of a core): %.1f us per forwarded packet" %
-          (m, n - 1, t1 - t0, fwd, fwd / (t1 - t0), cpu_s,
-           100 * cpu_s / (t1 - t0), 1e6 * cpu_s / fwd if fwd else 0),
-          flush=True)
-    print("RSS now %d KiB; sfu packet counter delta %s" %
-          (rss_kb(pid), ctx.api.metric("rtcd_rtc_rtp_packets_total") -
-           sent0), flush=True)
+    dt = t1 - t0
+    print("forwarding: %d unmuted senders x %d receivers for %.1f s: the "
+          "peers received %d packets (%.0f pps; expected %d pps = %d x 50)"
+          % (m, n - 1, dt, fwd, fwd / dt, want * 50, want))
+    print("cpu: calls-sfu used %.2f s of CPU (%.1f%% of one core): %.1f us "
+          "per forwarded packet (received by peers)" %
+          (cpu_s, 100 * cpu_s / dt, 1e6 * cpu_s / fwd if fwd else 0))
+    print("memory: calls-sfu RSS now %d KiB" % rss_kb(pid), flush=True)
 
 
 async def sc_probe(ctx):
