@@ -628,10 +628,10 @@ static void rtp_recv(struct peer *p, uint8_t *buf, size_t len)
 	if (!p->srtp_rx)
 		return;
 
+	/* failed authentication and replays (EALREADY) alike */
 	err = calls_srtp_unprotect(p->srtp_rx, buf, &len);
 	if (err) {
-		if (err != EALREADY)
-			sfu_metrics_rtc_error(p->med->m, p->gid, "rtp");
+		sfu_metrics_rtc_error(p->med->m, p->gid, "rtp");
 		return;
 	}
 
@@ -778,8 +778,7 @@ static void rtcp_recv(struct peer *p, uint8_t *buf, size_t len)
 	if (err)
 		log_debug("session %s: SRTCP in: %m", p->sid, err);
 	if (err) {
-		if (err != EALREADY)
-			sfu_metrics_rtc_error(p->med->m, p->gid, "rtp");
+		sfu_metrics_rtc_error(p->med->m, p->gid, "rtp");
 		return;
 	}
 
