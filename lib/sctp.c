@@ -37,6 +37,7 @@ struct chan {
 	char *label;
 	char *protocol;
 	bool acked;
+	bool out_reset;           /* we reset our outgoing stream    */
 };
 
 struct calls_sctp {
@@ -57,6 +58,7 @@ struct calls_sctp {
 	calls_sctp_chan_h *chanh;
 	calls_sctp_msg_h *msgh;
 	calls_sctp_close_h *closeh;
+	calls_sctp_chan_close_h *chan_closeh;
 	void *arg;
 };
 
@@ -649,6 +651,77 @@ static void handle_msg(struct calls_sctp *s, uint16_t sid, uint32_t ppid,
 }
 
 
+static int reset_out(struct calls_sctp *s, uint16_t sid)
+{
+	uint8_t mem[sizeof(struct sctp_reset_streams) + sizeof(uint16_t)];
+	struct sctp_reset_streams *rs = (struct sctp_reset_streams *)mem;
+	int r, e = 0;
+
+	memset(mem, 0, sizeof(mem));
+	rs->srs_flags = SCTP_STREAM_RESET_OUTGOING;
+	rs->srs_number_streams = 1;
+	rs->srs_stream_list[0] = sid;
+
+	++g.depth;
+	r = usrsctp_setsockopt(s->sock, IPPROTO_SCTP, SCTP_RESET_STREAMS, rs,
+			       (socklen_t)sizeof(mem));
+	if (r < 0)
+		e = errno;
+	--g.depth;
+
+	return r < 0 ? (e ? e : EIO) : 0;
+}
+
+
+/* The peer reset its outgoing stream (RFC 8831 6.7): reset ours too if
+ * we have not, and the channel is closed */
+static void incoming_reset(struct calls_sctp *s, uint16_t sid)
+{
+	struct chan *c = chan_find(s, sid);
+
+	if (!c)
+		return;
+
+	if (!c->out_reset) {
+		c->out_reset = true;
+		if (reset_out(s, sid))
+			log_debug("stream %u: reset failed", sid);
+	}
+
+	log_debug("channel '%s' on stream %u closed", c->label, sid);
+
+	list_unlink(&c->le);
+	if (s->chan_closeh)
+		s->chan_closeh(&c->pub, s->arg);
+	mem_deref(c);
+}
+
+
+static void handle_reset(struct calls_sctp *s, const uint8_t *buf,
+			 size_t len)
+{
+	struct sctp_stream_reset_event ev;
+	size_t n, i;
+
+	if (len < sizeof(ev))
+		return;
+
+	memcpy(&ev, buf, sizeof(ev));
+	if (!(ev.strreset_flags & SCTP_STREAM_RESET_INCOMING_SSN) ||
+	    (ev.strreset_flags & (SCTP_STREAM_RESET_DENIED |
+				  SCTP_STREAM_RESET_FAILED)))
+		return;
+
+	n = (len - sizeof(ev)) / sizeof(uint16_t);
+	for (i = 0; i < n && !gone(s); i++) {
+		uint16_t sid;
+
+		memcpy(&sid, buf + sizeof(ev) + i * sizeof(sid), sizeof(sid));
+		incoming_reset(s, sid);
+	}
+}
+
+
 static void handle_notification(struct calls_sctp *s, const uint8_t *buf,
 				size_t len)
 {
@@ -698,7 +771,7 @@ static void handle_notification(struct calls_sctp *s, const uint8_t *buf,
 		break;
 
 	case SCTP_STREAM_RESET_EVENT:
-		log_debug("stream reset");
+		handle_reset(s, buf, len);
 		break;
 
 	default:
@@ -939,7 +1012,7 @@ int calls_sctp_send(struct calls_sctp *s, uint16_t sid, bool is_text,
 		return ENOTCONN;
 
 	c = chan_find(s, sid);
-	if (!c)
+	if (!c || c->out_reset)
 		return ENOENT;
 
 	if (len)
@@ -964,6 +1037,40 @@ int calls_sctp_send_str(struct calls_sctp *s, uint16_t sid, const char *str)
 
 	return calls_sctp_send(s, sid, true, (const uint8_t *)str,
 			       strlen(str));
+}
+
+
+int calls_sctp_close_chan(struct calls_sctp *s, uint16_t sid)
+{
+	struct chan *c;
+	int err;
+
+	if (!s)
+		return EINVAL;
+
+	c = chan_find(s, sid);
+	if (!c || c->out_reset)
+		return ENOENT;
+
+	if (!s->established || s->closed)
+		return ENOTCONN;
+
+	err = reset_out(s, sid);
+	if (err)
+		return err;
+
+	c->out_reset = true;
+	run_pending();
+
+	return 0;
+}
+
+
+void calls_sctp_set_chan_close_handler(struct calls_sctp *s,
+				       calls_sctp_chan_close_h *h)
+{
+	if (s)
+		s->chan_closeh = h;
 }
 
 

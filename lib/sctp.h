@@ -38,9 +38,7 @@
  * usrsctp allocates its stream tables up front, ~200 B per stream).
  *
  * Limitations: SCTP zero-checksum (RFC 9653) is not negotiated (usrsctp
- * 0.9.5 predates it); channels are not closed one by one (no outgoing
- * stream reset, and a peer's reset is only logged), only the whole
- * association; no AUTH/ASCONF (not used over DTLS).
+ * 0.9.5 predates it); no AUTH/ASCONF (not used over DTLS).
  */
 #ifndef CALLS_SCTP_H
 #define CALLS_SCTP_H
@@ -115,6 +113,10 @@ typedef void (calls_sctp_chan_h)(const struct calls_sctp_chan *chan,
 typedef void (calls_sctp_msg_h)(const struct calls_sctp_chan *chan,
 				bool is_text, const uint8_t *data,
 				size_t len, void *arg);
+/** A channel closed (both directions of its stream reset); optional,
+ *  see calls_sctp_set_chan_close_handler() */
+typedef void (calls_sctp_chan_close_h)(const struct calls_sctp_chan *chan,
+				       void *arg);
 /** Association over: 0 shutdown by either side, ECONNRESET abort or
  *  loss, ETIMEDOUT setup timeout */
 typedef void (calls_sctp_close_h)(int err, void *arg);
@@ -141,6 +143,12 @@ int  calls_sctp_send(struct calls_sctp *sctp, uint16_t sid, bool is_text,
 		     const uint8_t *data, size_t len);
 int  calls_sctp_send_str(struct calls_sctp *sctp, uint16_t sid,
 			 const char *str);
+/** Closes one channel (RFC 8831 6.7: resets our outgoing stream; the
+ *  peer resets its own, then the channel close handler runs and the
+ *  stream id is free). Sending on it fails with ENOENT from now on */
+int  calls_sctp_close_chan(struct calls_sctp *sctp, uint16_t sid);
+void calls_sctp_set_chan_close_handler(struct calls_sctp *sctp,
+				       calls_sctp_chan_close_h *h);
 /** Graceful SHUTDOWN of the association */
 int  calls_sctp_shutdown(struct calls_sctp *sctp);
 bool calls_sctp_established(const struct calls_sctp *sctp);

@@ -30,6 +30,8 @@ struct sside {
 	bool closed;
 	int close_err;
 	unsigned chans;
+	unsigned closed_chans;
+	uint16_t closed_sid;
 	struct calls_sctp_chan chan;     /* the last one opened   */
 	char label[32];
 	unsigned nmsg;
@@ -63,6 +65,15 @@ static void schan_h(const struct calls_sctp_chan *chan, void *arg)
 	str_ncpy(s->label, chan->label, sizeof(s->label));
 	s->chan.label = s->label;
 	s->chan.protocol = "";
+}
+
+
+static void schan_close_h(const struct calls_sctp_chan *chan, void *arg)
+{
+	struct sside *s = arg;
+
+	++s->closed_chans;
+	s->closed_sid = chan->sid;
 }
 
 
@@ -181,6 +192,9 @@ static int stest_start2(struct stest *t, bool server_connects)
 	if (err)
 		return err;
 
+	calls_sctp_set_chan_close_handler(t->p.c.sctp, schan_close_h);
+	calls_sctp_set_chan_close_handler(t->p.s.sctp, schan_close_h);
+
 	err = wpair_handshake(&t->p);
 	if (err)
 		return err;
@@ -218,6 +232,22 @@ static bool msgs_s2c(void *arg)
 	struct stest *t = arg;
 
 	return t->c.nmsg >= 3;
+}
+
+
+static bool chans_closed(void *arg)
+{
+	struct stest *t = arg;
+
+	return t->c.closed_chans == 1 && t->s.closed_chans == 1;
+}
+
+
+static bool client_msg(void *arg)
+{
+	struct stest *t = arg;
+
+	return t->c.nmsg >= 1;
 }
 
 
@@ -363,6 +393,25 @@ static int test_sctp_calls_dc(void)
 	TEST_EQ(1, sid2 % 2);
 	TEST_STREQ("second", t.c.label);
 	TEST_FAILS(ENOENT, calls_sctp_send_str(t.p.c.sctp, 42, "x"));
+
+	/* the client closes it: both ends see it closed, calls-dc lives */
+	err = calls_sctp_close_chan(t.p.c.sctp, sid2);
+	if (!err)
+		err = wait_for(chans_closed, &t, 5000);
+	if (err)
+		goto out;
+
+	TEST_EQ(sid2, t.c.closed_sid);
+	TEST_EQ(sid2, t.s.closed_sid);
+	TEST_ASSERT(calls_sctp_chan(t.p.c.sctp, sid2) == NULL);
+	TEST_ASSERT(calls_sctp_chan(t.p.s.sctp, sid2) == NULL);
+	TEST_FAILS(ENOENT, calls_sctp_send_str(t.p.s.sctp, sid2, "x"));
+	sside_free(&t.c);
+	err = calls_sctp_send_str(t.p.s.sctp, sid, "still");
+	if (!err)
+		err = wait_for(client_msg, &t, 5000);
+	if (err)
+		goto out;
 
 	/* graceful shutdown: both close handlers run with 0 */
 	err = calls_sctp_shutdown(t.p.c.sctp);
@@ -576,6 +625,7 @@ struct aio {
 	bool bin_echoed;
 	uint16_t sid;
 	bool chan;
+	bool chan_closed;
 	pid_t pid;
 	bool exited;
 	int status;
@@ -649,6 +699,15 @@ static void aio_sctp_chan(const struct calls_sctp_chan *chan, void *arg)
 		a->chan = true;
 		a->sid = chan->sid;
 	}
+}
+
+
+static void aio_chan_close(const struct calls_sctp_chan *chan, void *arg)
+{
+	struct aio *a = arg;
+
+	if (chan->sid == a->sid)
+		a->chan_closed = true;
 }
 
 
@@ -776,6 +835,8 @@ static int aiortc_case(bool dtls_client, bool corrupt_fp)
 	if (err)
 		goto out;
 
+	calls_sctp_set_chan_close_handler(a.sctp, aio_chan_close);
+
 	re_snprintf(port, sizeof(port), "%u", sa_port(&laddr));
 	re_snprintf(script, sizeof(script), "%s/../unit/webrtc_secure_peer.py",
 		    TESTDATA_DIR);
@@ -812,6 +873,7 @@ static int aiortc_case(bool dtls_client, bool corrupt_fp)
 	TEST_ASSERT(!a.keys_bad);
 	TEST_ASSERT(a.bin_echoed);
 	TEST_ASSERT(a.chan);
+	TEST_ASSERT(a.chan_closed);      /* aiortc closed it */
 	/* the DTLS server opens calls-dc in both cases: an odd id */
 	TEST_EQ(1, a.sid % 2);
 

@@ -12,8 +12,9 @@ Usage: webrtc_secure_peer.py PORT FINGERPRINT MODE
 The first datagram to the C side is "fp sha-256 ..." (aiortc's
 fingerprint; first byte outside RFC 7983's DTLS range). Over `calls-dc`
 aiortc sends "keys <hex>" (its exported DTLS-SRTP keying material) and a
-binary message, and expects "pong" and the binary message echoed back.
-Exit status 0 when all of that happened.
+binary message, expects "pong" and the binary message echoed back, then
+closes the channel (stream reset both ways). Exit status 0 when all of
+that happened.
 """
 import asyncio
 import sys
@@ -116,6 +117,17 @@ async def run(port, fingerprint, mode):
     except asyncio.TimeoutError:
         print("timeout:", got, file=sys.stderr)
         return 4
+
+    # close calls-dc (stream reset, RFC 8831 6.7); the C side resets its
+    # stream too, which closes the channel here
+    closed = asyncio.Event()
+    channels[0].on("close", closed.set)
+    channels[0].close()
+    try:
+        await asyncio.wait_for(closed.wait(), 5)
+    except asyncio.TimeoutError:
+        print("channel close not completed", file=sys.stderr)
+        return 5
 
     await asyncio.sleep(0.2)
     await sctp.stop()
