@@ -1,12 +1,16 @@
 /*
  * Fuzz target: RTP header and extension parsing, the copy/rewrite
  * helpers, and RTCP compound iteration with every packet parser
- * (lib/rtp.c). Outputs of the rewrites must parse again.
+ * (lib/rtp.c). Outputs of the rewrites must parse again. The same bytes
+ * also go to SRTP/SRTCP unprotect (lib/srtp.c over libre), which must
+ * not read or write out of bounds.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "re_inc.h"
 #include "rtp.h"
+#include "srtp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -101,6 +105,43 @@ static void rtcp(const uint8_t *data, size_t size)
 }
 
 
+static void srtp(const uint8_t *data, size_t size)
+{
+	static struct calls_srtp *cm, *gcm;
+	static const uint8_t key[16] = {1}, salt[14] = {2};
+	static uint8_t buf[1500];
+	size_t n;
+
+	if (!cm && (calls_srtp_alloc(&cm, CALLS_SRTP_AES_CM_128_HMAC_SHA1_80,
+				     key, 16, salt, 14) ||
+		    calls_srtp_alloc(&gcm, CALLS_SRTP_AEAD_AES_128_GCM, key,
+				     16, salt, 12)))
+		abort();
+
+	/*
+	 * Random bytes do not authenticate, but libFuzzer learns the tags
+	 * from libre's memcmp, so success is possible: then the result
+	 * must be shorter than the input.
+	 */
+	memcpy(buf, data, size);
+	n = size;
+	if (!calls_srtp_unprotect(cm, buf, &n) && n >= size)
+		abort();
+	memcpy(buf, data, size);
+	n = size;
+	if (!calls_srtp_unprotect(gcm, buf, &n) && n >= size)
+		abort();
+	memcpy(buf, data, size);
+	n = size;
+	if (!calls_srtp_unprotect_rtcp(cm, buf, &n) && n >= size)
+		abort();
+	memcpy(buf, data, size);
+	n = size;
+	if (!calls_srtp_unprotect_rtcp(gcm, buf, &n) && n >= size)
+		abort();
+}
+
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct calls_rtp_seq seq;
@@ -112,6 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	rtp(data, size);
 	rtcp(data, size);
+	srtp(data, size);
 
 	/* the RFC 3550 helpers never misbehave on any sequence */
 	memset(&seq, 0, sizeof(seq));
