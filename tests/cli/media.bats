@@ -69,12 +69,11 @@ scenario() {
 }
 
 teardown() {
-	local f
-	for f in "$BATS_FILE_TMPDIR"/m"$BATS_TEST_NUMBER".pid; do
-		[ -e "$f" ] || continue
+	local f="$BATS_FILE_TMPDIR/m$BATS_TEST_NUMBER.pid"
+	if [ -e "$f" ]; then
 		stop_daemon "m$BATS_TEST_NUMBER"
 		rm -f "$f"
-	done
+	fi
 }
 
 @test "media: two aiortc peers reach ICE/DTLS connected with calls-dc open" {

@@ -63,6 +63,10 @@ class Fail(Exception):
     pass
 
 
+class Absent(Exception):
+    """A piece of calls-sfu the scenario needs is not there (exit 3)"""
+
+
 def check(cond, what):
     if not cond:
         raise Fail(what)
@@ -1144,8 +1148,7 @@ async def sc_probe(ctx):
         WAIT, saved = 5.0, WAIT
         await p.join()
     except Fail:
-        print("calls-sfu sent no SDP answer within 5 s")
-        sys.exit(3)
+        raise Absent("calls-sfu sent no SDP answer within 5 s")
     finally:
         WAIT = saved
     check(True, "calls-sfu answers SDP offers")
@@ -1182,6 +1185,9 @@ def main():
     except Fail as e:
         print("FAIL:", e, flush=True)
         sys.exit(1)
+    except Absent as e:
+        print("ABSENT:", e, flush=True)
+        sys.exit(3)
     except asyncio.TimeoutError:
         print("FAIL: scenario exceeded %.0f s" % args.timeout, flush=True)
         sys.exit(1)
