@@ -146,7 +146,8 @@ static int app_write(struct build *b, const struct mline *l)
 				  SCTP_PORT);
 		err |= transport_write(b, l);
 		err |= mbuf_printf(b->mb, "a=sctpmap:%u webrtc-datachannel"
-				   " 1024\r\n", SCTP_PORT);
+				   " 1024\r\na=max-message-size:%u\r\n",
+				   SCTP_PORT, mms);
 		return err;
 	}
 
@@ -404,30 +405,78 @@ struct ids {
 };
 
 
+/* True if pt is taken in cur by a codec other than name */
+static bool pt_taken(const struct calls_sdp *cur, uint8_t pt,
+		     const char *name)
+{
+	unsigned i;
+
+	for (i = 0; cur && i < cur->mediac; i++) {
+		const struct calls_sdp_codec *c;
+
+		c = calls_sdp_codec_by_pt(&cur->mediav[i], pt);
+		if (c && (!c->has_rtpmap || pl_strcasecmp(&c->name, name)))
+			return true;
+	}
+
+	return false;
+}
+
+
+/*
+ * A payload type for a codec cur does not have: the default unless a
+ * bundled m-line uses it for something else (Chrome refuses a BUNDLE
+ * with one PT for two codecs), else a free one in 96-127.
+ */
+static uint8_t pt_pick(const struct calls_sdp *cur, uint8_t def,
+		       const char *name, uint8_t avoid)
+{
+	uint8_t pt;
+
+	if (def != avoid && !pt_taken(cur, def, name))
+		return def;
+
+	for (pt = 96; pt <= 127; pt++) {
+		if (pt != avoid && !pt_taken(cur, pt, name))
+			return pt;
+	}
+
+	return def;
+}
+
+
 static void ids_find(struct ids *ids, const struct calls_sdp *cur)
 {
+	bool opus = false, vp8 = false;
 	unsigned i;
 
 	ids->opus = PT_OPUS_DEFAULT;
 	ids->vp8  = PT_VP8_DEFAULT;
 	ids->al   = EXT_AL_DEFAULT;
 
-	if (!cur)
-		return;
-
-	for (i = cur->mediac; i-- > 0; ) {
+	for (i = cur ? cur->mediac : 0; i-- > 0; ) {
 		const struct calls_sdp_media *m = &cur->mediav[i];
 		const struct calls_sdp_codec *c;
 		uint16_t id;
 
-		if ((c = calls_sdp_codec_find(m, "opus", 48000)))
+		if ((c = calls_sdp_codec_find(m, "opus", 48000))) {
 			ids->opus = c->pt;
-		if ((c = calls_sdp_codec_find(m, "VP8", 90000)))
+			opus = true;
+		}
+		if ((c = calls_sdp_codec_find(m, "VP8", 90000))) {
 			ids->vp8 = c->pt;
+			vp8 = true;
+		}
 		id = calls_sdp_extmap_id(m, CALLS_SDP_EXT_AUDIO_LEVEL);
 		if (id)
 			ids->al = id;
 	}
+
+	if (!opus)
+		ids->opus = pt_pick(cur, PT_OPUS_DEFAULT, "opus",
+				    vp8 ? ids->vp8 : 0);
+	if (!vp8)
+		ids->vp8 = pt_pick(cur, PT_VP8_DEFAULT, "VP8", ids->opus);
 }
 
 
