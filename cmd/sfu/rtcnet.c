@@ -548,6 +548,78 @@ static int stun_reply_ok(struct sfu_rtcnet *net, struct usock *us,
 }
 
 
+/* An ICE connectivity check (USERNAME "ours:theirs") from src */
+static void ice_check(struct sfu_rtcnet *net, struct usock *us,
+		      struct tconn *tc, const struct sa *src,
+		      const struct calls_stun_msg *msg,
+		      const struct pl *user)
+{
+	struct sfu_rtcnet_ep *ep;
+	struct rpair *p;
+	struct pl ours;
+	const char *colon;
+	int err;
+
+	colon = pl_strchr(user, ':');
+	if (!colon || colon == user->p) {
+		count_err(net, NULL, false);
+		return;
+	}
+	ours.p = user->p;
+	ours.l = colon - user->p;
+
+	ep = ep_find(net, &ours);
+	if (!ep || ep->state == SFU_RTCNET_FAILED) {
+		log_debug("%J: Binding request for unknown ufrag '%r'", src,
+			  &ours);
+		count_err(net, NULL, false);
+		return;
+	}
+
+	err = calls_stun_integrity_check(msg, CALLS_STUN_MI_SHA1,
+					 (const uint8_t *)ep->pwd,
+					 ep->pwdlen);
+	if (err) {
+		log_debug("%J: ufrag %s: %s MESSAGE-INTEGRITY", src,
+			  ep->ufrag, err == ENOENT ? "no" : "bad");
+		count_err(net, ep->group, false);
+		(void)stun_reply_err(net, us, tc, src, msg,
+				     err == ENOENT ? 400 : 401, NULL);
+		return;
+	}
+
+	if (msg->n_unknown) {
+		count_err(net, ep->group, false);
+		(void)stun_reply_err(net, us, tc, src, msg, 420, ep);
+		return;
+	}
+
+	/* ICE-lite: always controlled (RFC 8445 section 7.3.1.1) */
+	if (calls_stun_has(msg, CALLS_STUN_ATTR_ICE_CONTROLLED)) {
+		(void)stun_reply_err(net, us, tc, src, msg, 487, ep);
+		return;
+	}
+
+	(void)stun_reply_ok(net, us, tc, src, msg, ep);
+	++net->st.stun_ok;
+
+	p = pair_bind(ep, us, tc, src);
+	p->last = tmr_jiffies();
+
+	if (calls_stun_has(msg, CALLS_STUN_ATTR_USE_CANDIDATE) &&
+	    ep->sel != p) {
+		log_debug("ep %s: selected %s %J", ep->ufrag,
+			  tc ? "tcp" : "udp", src);
+		ep->sel = p;
+	}
+
+	if (ep->sel == p) {
+		ep->consent = p->last;
+		ep_set_state(ep, SFU_RTCNET_CONNECTED);  /* may free ep */
+	}
+}
+
+
 /* A STUN message (first byte 0..3) on us or tc from src. Returns EPROTO
  * when it is not STUN at all (an ICE-TCP stream then closes) */
 static int handle_stun(struct sfu_rtcnet *net, struct usock *us,
@@ -555,12 +627,7 @@ static int handle_stun(struct sfu_rtcnet *net, struct usock *us,
 		       const uint8_t *buf, size_t len)
 {
 	struct calls_stun_msg msg;
-	struct sfu_rtcnet_ep *ep;
-	struct rpair *p;
-	struct pl user, ours;
-	const char *colon;
-	bool usecand;
-	int err;
+	struct pl user;
 
 	if (!calls_stun_is_msg(buf, len, true) ||
 	    calls_stun_decode(&msg, buf, len)) {
@@ -581,76 +648,19 @@ static int handle_stun(struct sfu_rtcnet *net, struct usock *us,
 		return 0;
 	}
 
-	if (calls_stun_str_get(&msg, CALLS_STUN_ATTR_USERNAME, &user)) {
-		/* a plain connectivity check (calls-probe stun) */
-		if (calls_stun_has(&msg, CALLS_STUN_ATTR_MESSAGE_INTEGRITY)) {
-			count_err(net, NULL, false);
-			(void)stun_reply_err(net, us, tc, src, &msg, 400,
-					     NULL);
-			return 0;
-		}
-		++net->st.stun_unauth;
-		(void)stun_reply_ok(net, us, tc, src, &msg, NULL);
+	if (!calls_stun_str_get(&msg, CALLS_STUN_ATTR_USERNAME, &user)) {
+		ice_check(net, us, tc, src, &msg, &user);
 		return 0;
 	}
 
-	colon = pl_strchr(&user, ':');
-	if (!colon || colon == user.p) {
+	/* a plain connectivity check (calls-probe stun) */
+	if (calls_stun_has(&msg, CALLS_STUN_ATTR_MESSAGE_INTEGRITY)) {
 		count_err(net, NULL, false);
+		(void)stun_reply_err(net, us, tc, src, &msg, 400, NULL);
 		return 0;
 	}
-	ours.p = user.p;
-	ours.l = colon - user.p;
-
-	ep = ep_find(net, &ours);
-	if (!ep || ep->state == SFU_RTCNET_FAILED) {
-		log_debug("%J: Binding request for unknown ufrag '%r'", src,
-			  &ours);
-		count_err(net, NULL, false);
-		return 0;
-	}
-
-	err = calls_stun_integrity_check(&msg, CALLS_STUN_MI_SHA1,
-					 (const uint8_t *)ep->pwd,
-					 ep->pwdlen);
-	if (err) {
-		log_debug("%J: ufrag %s: %s MESSAGE-INTEGRITY", src,
-			  ep->ufrag, err == ENOENT ? "no" : "bad");
-		count_err(net, ep->group, false);
-		(void)stun_reply_err(net, us, tc, src, &msg,
-				     err == ENOENT ? 400 : 401, NULL);
-		return 0;
-	}
-
-	if (msg.n_unknown) {
-		count_err(net, ep->group, false);
-		(void)stun_reply_err(net, us, tc, src, &msg, 420, ep);
-		return 0;
-	}
-
-	/* ICE-lite: always controlled (RFC 8445 section 7.3.1.1) */
-	if (calls_stun_has(&msg, CALLS_STUN_ATTR_ICE_CONTROLLED)) {
-		(void)stun_reply_err(net, us, tc, src, &msg, 487, ep);
-		return 0;
-	}
-
-	(void)stun_reply_ok(net, us, tc, src, &msg, ep);
-	++net->st.stun_ok;
-
-	usecand = calls_stun_has(&msg, CALLS_STUN_ATTR_USE_CANDIDATE);
-	p = pair_bind(ep, us, tc, src);
-	p->last = tmr_jiffies();
-
-	if (usecand && ep->sel != p) {
-		log_debug("ep %s: selected %s %J", ep->ufrag,
-			  tc ? "tcp" : "udp", src);
-		ep->sel = p;
-	}
-
-	if (ep->sel == p) {
-		ep->consent = p->last;
-		ep_set_state(ep, SFU_RTCNET_CONNECTED);  /* may free ep */
-	}
+	++net->st.stun_unauth;
+	(void)stun_reply_ok(net, us, tc, src, &msg, NULL);
 
 	return 0;
 }
@@ -1243,13 +1253,70 @@ static uint16_t port_knob(uint16_t port)
 }
 
 
+static int open_udp(struct sfu_rtcnet *net, const struct sfu_config *cfg,
+		    char *errbuf, size_t errsz)
+{
+	struct sa addrs[MAX_ADDRS];
+	unsigned n, i;
+	int err;
+
+	err = parse_addrs(addrs, &n, cfg->rtc.ice_address_udp,
+			  port_knob(cfg->rtc.ice_port_udp),
+			  cfg->rtc.enable_ipv6, errbuf, errsz);
+	for (i = 0; i < n && !err; i++) {
+		struct usock *us = &net->udp[net->udpc];
+
+		err = sock_open(&us->fd, &addrs[i], SOCK_DGRAM);
+		if (err) {
+			re_snprintf(errbuf, errsz, "rtc: udp %J: %m",
+				    &addrs[i], err);
+			break;
+		}
+		us->local = addrs[i];
+		us->net = net;
+		++net->udpc;
+		err = fd_listen(us->fd, FD_READ, udp_read_h, us);
+	}
+
+	return err;
+}
+
+
+static int open_tcp(struct sfu_rtcnet *net, const struct sfu_config *cfg,
+		    char *errbuf, size_t errsz)
+{
+	struct sa addrs[MAX_ADDRS];
+	unsigned n, i;
+	int err;
+
+	err = parse_addrs(addrs, &n, cfg->rtc.ice_address_tcp,
+			  port_knob(cfg->rtc.ice_port_tcp),
+			  cfg->rtc.enable_ipv6, errbuf, errsz);
+	for (i = 0; i < n && !err; i++) {
+		struct tlisten *tl = &net->tcp[net->tcpc];
+
+		err = sock_open(&tl->fd, &addrs[i], SOCK_STREAM);
+		if (err) {
+			re_snprintf(errbuf, errsz, "rtc: tcp %J: %m",
+				    &addrs[i], err);
+			break;
+		}
+		tl->local = addrs[i];
+		tl->net = net;
+		++net->tcpc;
+		err = fd_listen(tl->fd, FD_READ, tlisten_h, tl);
+	}
+
+	return err;
+}
+
+
 int sfu_rtcnet_alloc(struct sfu_rtcnet **netp, const struct sfu_config *cfg,
 		     struct sfu_metrics *m, char *errbuf, size_t errsz)
 {
 	struct sfu_rtcnet *net;
-	struct sa addrs[MAX_ADDRS];
 	const char *v;
-	unsigned n, i;
+	unsigned i;
 	int err;
 
 	if (!netp || !cfg)
@@ -1272,49 +1339,9 @@ int sfu_rtcnet_alloc(struct sfu_rtcnet **netp, const struct sfu_config *cfg,
 		goto out;
 	}
 
-	err = parse_addrs(addrs, &n, cfg->rtc.ice_address_udp,
-			  port_knob(cfg->rtc.ice_port_udp),
-			  cfg->rtc.enable_ipv6, errbuf, errsz);
-	if (err)
-		goto out;
-	for (i = 0; i < n; i++) {
-		struct usock *us = &net->udp[net->udpc];
-
-		err = sock_open(&us->fd, &addrs[i], SOCK_DGRAM);
-		if (err) {
-			re_snprintf(errbuf, errsz, "rtc: udp %J: %m",
-				    &addrs[i], err);
-			goto out;
-		}
-		us->local = addrs[i];
-		us->net = net;
-		++net->udpc;
-		err = fd_listen(us->fd, FD_READ, udp_read_h, us);
-		if (err)
-			goto out;
-	}
-
-	err = parse_addrs(addrs, &n, cfg->rtc.ice_address_tcp,
-			  port_knob(cfg->rtc.ice_port_tcp),
-			  cfg->rtc.enable_ipv6, errbuf, errsz);
-	if (err)
-		goto out;
-	for (i = 0; i < n; i++) {
-		struct tlisten *tl = &net->tcp[net->tcpc];
-
-		err = sock_open(&tl->fd, &addrs[i], SOCK_STREAM);
-		if (err) {
-			re_snprintf(errbuf, errsz, "rtc: tcp %J: %m",
-				    &addrs[i], err);
-			goto out;
-		}
-		tl->local = addrs[i];
-		tl->net = net;
-		++net->tcpc;
-		err = fd_listen(tl->fd, FD_READ, tlisten_h, tl);
-		if (err)
-			goto out;
-	}
+	err = open_udp(net, cfg, errbuf, errsz);
+	if (!err)
+		err = open_tcp(net, cfg, errbuf, errsz);
 
  out:
 	if (err) {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "re_inc.h"
 #include "../../cmd/sfu/config.h"
+#include "log.h"
 #include "rtcnet.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -66,6 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!init) {
 		if (libre_init())
 			abort();
+		calls_log_set_level(CALLS_LOG_ERROR);
 		setenv(SFU_RTCNET_PORT_ENV, "0", 1);
 		init = true;
 	}
