@@ -19,6 +19,6 @@ lib_libcalls_a_SOURCES += lib/rtp.c lib/rtp.h lib/srtp.c lib/srtp.h
 # WebRTC security and data channels: DTLS-SRTP, usrsctp + DCEP, rtcd DC
 # messages (webrtc-secure; usrsctp and zlib are included only here)
 lib_libcalls_a_SOURCES += lib/dtls.c lib/dtls.h lib/sctp.c lib/sctp.h \
-	lib/sctp_dcep.c \
+	lib/sctp_dcep.c lib/sctp_chan.c lib/sctp_int.h \
 	lib/dcmsg.c lib/dcmsg.h
 lib_libcalls_a_SOURCES += lib/sdp.c lib/sdp.h lib/sdp_build.c
