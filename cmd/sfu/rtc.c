@@ -355,73 +355,112 @@ static int str_set(char **dst, const char *src)
 }
 
 
-int sfu_rtc_join(struct sfu_rtc *rtc, const char *group_id,
-		 const struct calls_rtcdmsg_join *j, const char **reasonp)
+/* rtcd's checks and ours, before anything is created */
+static int join_check(const struct sfu_rtc *rtc, const char *group_id,
+		      const struct calls_rtcdmsg_join *j, const char **reasonp)
 {
-	const char *reason = NULL;
-	struct sfu_session *s = NULL;
-	struct group *g;
-	struct call *c;
-	bool new_group = false, new_call = false;
+	const struct call *c;
 	uint32_t max;
-	int err = 0;
-
-	if (!rtc || !group_id || !j)
-		return EINVAL;
 
 	if (!*group_id || !j->call_id || !*j->call_id || !j->user_id ||
 	    !*j->user_id || !j->session_id || !*j->session_id) {
-		reason = "invalid session config: missing id";
-		err = EINVAL;
-		goto out;
+		*reasonp = "invalid session config: missing id";
+		return EINVAL;
 	}
 
 	if (rtc->draining) {
-		reason = "server is draining";
-		err = ESHUTDOWN;
-		goto out;
+		*reasonp = "server is draining";
+		return ESHUTDOWN;
 	}
 
 	if (session_find(rtc, j->session_id)) {
-		reason = "user session already exists";
-		err = EALREADY;
-		goto out;
+		*reasonp = "user session already exists";
+		return EALREADY;
 	}
 
-	g = group_find(rtc, group_id);
-	c = call_find(g, j->call_id);
-
+	c = call_find(group_find(rtc, group_id), j->call_id);
 	max = rtc->cfg ? rtc->cfg->calls.max_call_participants : 0;
 	if (max && c && list_count(&c->sessions) >= max) {
-		reason = "max call participants reached";
-		err = EBUSY;
-		goto out;
+		*reasonp = "max call participants reached";
+		return EBUSY;
+	}
+
+	return 0;
+}
+
+
+/* The call of the join, with its group, created if new */
+static int call_get(struct call **cp, struct sfu_rtc *rtc,
+		    const char *group_id, const char *call_id)
+{
+	struct group *g = group_find(rtc, group_id);
+	struct call *c = call_find(g, call_id);
+
+	if (c) {
+		*cp = c;
+		return 0;
 	}
 
 	if (!g) {
 		g = mem_zalloc(sizeof(*g), group_destructor);
 		if (!g || str_dup(&g->id, group_id)) {
 			mem_deref(g);
-			err = ENOMEM;
-			goto out;
+			return ENOMEM;
 		}
 		g->rtc = rtc;
 		list_append(&rtc->groups, &g->le, g);
-		new_group = true;
 	}
 
-	if (!c) {
-		c = mem_zalloc(sizeof(*c), call_destructor);
-		if (!c || str_dup(&c->id, j->call_id)) {
-			mem_deref(c);
-			err = ENOMEM;
-			goto out;
-		}
-		c->group = g;
-		list_append(&g->calls, &c->le, c);
-		++rtc->ncalls;
-		new_call = true;
+	c = mem_zalloc(sizeof(*c), call_destructor);
+	if (!c || str_dup(&c->id, call_id)) {
+		mem_deref(c);
+		if (list_isempty(&g->calls))
+			mem_deref(g);
+		return ENOMEM;
 	}
+
+	c->group = g;
+	list_append(&g->calls, &c->le, c);
+	++rtc->ncalls;
+	*cp = c;
+
+	return 0;
+}
+
+
+/* Frees a call (and its group) that a failed join left empty */
+static void call_unget(struct sfu_rtc *rtc, struct call *c)
+{
+	struct group *g = c->group;
+
+	if (!list_isempty(&c->sessions))
+		return;
+
+	--rtc->ncalls;
+	mem_deref(c);
+	if (list_isempty(&g->calls))
+		mem_deref(g);
+}
+
+
+int sfu_rtc_join(struct sfu_rtc *rtc, const char *group_id,
+		 const struct calls_rtcdmsg_join *j, const char **reasonp)
+{
+	const char *reason = "out of memory";
+	struct sfu_session *s;
+	struct call *c = NULL;
+	int err;
+
+	if (!rtc || !group_id || !j)
+		return EINVAL;
+
+	err = join_check(rtc, group_id, j, &reason);
+	if (err)
+		goto out;
+
+	err = call_get(&c, rtc, group_id, j->call_id);
+	if (err)
+		goto out;
 
 	s = mem_zalloc(sizeof(*s), session_destructor);
 	if (!s) {
@@ -437,6 +476,7 @@ int sfu_rtc_join(struct sfu_rtc *rtc, const char *group_id,
 	err |= str_dup(&s->user_id, j->user_id);
 	err |= str_set(&s->channel_id, j->channel_id);
 	if (err) {
+		mem_deref(s);
 		err = ENOMEM;
 		goto out;
 	}
@@ -444,12 +484,12 @@ int sfu_rtc_join(struct sfu_rtc *rtc, const char *group_id,
 	list_append(&c->sessions, &s->le, s);
 	hash_append(rtc->sessions, hash_joaat_str(s->id), &s->he, s);
 	++rtc->nsessions;
-	sfu_metrics_session(rtc->m, g->id, +1);
+	sfu_metrics_session(rtc->m, group_id, +1);
 
 	tmr_start(&s->tmr_offer, rtc->offer_ms, offer_timeout, s);
 
 	log_info("session %s joined call %s (group %s, user %s)", s->id,
-		 c->id, g->id, s->user_id);
+		 c->id, group_id, s->user_id);
 
 	if (rtc->media && rtc->media->attach) {
 		err = rtc->media->attach(s, &s->media, rtc->media->arg);
@@ -463,17 +503,10 @@ int sfu_rtc_join(struct sfu_rtc *rtc, const char *group_id,
 	return 0;
 
  out:
-	if (err) {
-		mem_deref(s);
-		if (new_call) {
-			--rtc->ncalls;
-			mem_deref(c);
-		}
-		if (new_group)
-			mem_deref(g);
-		if (reasonp)
-			*reasonp = reason ? reason : "out of memory";
-	}
+	if (c)
+		call_unget(rtc, c);
+	if (reasonp)
+		*reasonp = reason;
 
 	return err;
 }
