@@ -250,7 +250,7 @@ static int make_cert(void)
 	    !ASN1_INTEGER_set(X509_get_serialNumber(g.cert),
 			      (long)(rand_u32() & 0x7fffffff)) ||
 	    !X509_gmtime_adj(X509_getm_notBefore(g.cert), -86400L) ||
-	    !X509_gmtime_adj(X509_getm_notAfter(g.cert), 30L * 86400L) ||
+	    !X509_gmtime_adj(X509_getm_notAfter(g.cert), 365L * 86400L) ||
 	    !X509_set_pubkey(g.cert, g.key))
 		return ENOMEM;
 

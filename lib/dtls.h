@@ -10,8 +10,9 @@
  * exchange unless conf.skip_helloverify).
  *
  * Every connection of the process uses one ECDSA P-256 self-signed
- * certificate, generated on first use; calls_dtls_fingerprint() gives
- * its "sha-256 AB:CD:..." for SDP a=fingerprint. The peer's certificate
+ * certificate, generated on first use and valid for a year (WebRTC peers
+ * pin its fingerprint; they do not check dates); calls_dtls_fingerprint()
+ * gives its "sha-256 AB:CD:..." for SDP a=fingerprint. The peer's certificate
  * is checked against the fingerprint from its SDP (sha-1, sha-224,
  * sha-256, sha-384 or sha-512); a mismatch fails the handshake.
  *
