@@ -230,8 +230,10 @@ int  calls_sdp_answer(char **sdpp, const struct calls_sdp *offer,
 		      const struct calls_sdp_track *trackv, size_t trackc);
 
 /**
- * Builds an offer. cur is the current remote description (its answer to
- * our last offer, or its last offer) or NULL for an initial offer. Every
+ * Builds an offer. cur is the description the REMOTE side last made
+ * (its answer to our last offer, or its last offer; never our own offer:
+ * its directions are read as the remote's) or NULL for an initial
+ * offer. Every
  * m-line of cur is kept in order (rejected ones stay port 0); m-lines
  * whose mid a track names carry it (sendonly, or sendrecv if the remote
  * sends); other tracks get new m-lines after them, in the given order.

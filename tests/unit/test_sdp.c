@@ -708,6 +708,59 @@ static int test_sdp_aiortc_answer_next_offer(void)
 }
 
 
+/*
+ * Real Chromium 156 (Debian 12) descriptions: its DC-only and audio+DC
+ * offers, and its answer to our server offer that added a voice track
+ * (mid 2) and a screen track (mid 3); Chromium accepted our answer and
+ * that offer, and later offers removing the voice track (inactive, then
+ * port 0), on loopback with headless Chromium.
+ */
+static int test_sdp_chromium(void)
+{
+	struct calls_sdp *dc = NULL, *au = NULL, *ans = NULL, *back = NULL;
+	struct calls_sdp_local loc;
+	char *s = NULL;
+
+	TEST_ERR(load("chromium-dc-only.sdp", &dc));
+	TEST_EQ(1, dc->mediac);
+	TEST_EQ(CALLS_SDP_APPLICATION, dc->mediav[0].type);
+	TEST_EQ(5000, dc->mediav[0].sctp_port);
+
+	TEST_ERR(load("chromium-audio.sdp", &au));
+	TEST_EQ(2, au->mediac);
+	TEST_EQ(111, calls_sdp_codec_find(&au->mediav[0], "opus",
+					  48000)->pt);
+	TEST_EQ(1, calls_sdp_extmap_id(&au->mediav[0],
+				       CALLS_SDP_EXT_AUDIO_LEVEL));
+	TEST_EQ(CALLS_SDP_SETUP_ACTPASS, au->mediav[0].setup);
+	TEST_EQ(1, au->mediav[0].ssrcc);
+
+	loc_init(&loc);
+	TEST_ERR(calls_sdp_answer(&s, au, &loc, NULL, 0));
+	TEST_ERR(parse_str(s, &back));
+	TEST_EQ(2, back->mediac);
+	TEST_EQ(CALLS_SDP_RECVONLY, back->mediav[0].dir);
+
+	TEST_ERR(load("chromium-answer.sdp", &ans));
+	TEST_EQ(4, ans->mediac);
+	TEST_EQ(0, pl_strcmp(&ans->bundle, "0 1 2 3"));
+	TEST_EQ(CALLS_SDP_SENDONLY, ans->mediav[0].dir);
+	TEST_EQ(CALLS_SDP_RECVONLY, ans->mediav[2].dir);
+	TEST_EQ(CALLS_SDP_RECVONLY, ans->mediav[3].dir);
+	TEST_EQ(96, ans->mediav[3].codecv[0].pt);
+	TEST_ASSERT(calls_sdp_has_fb(&ans->mediav[3], 96, "nack pli"));
+	TEST_EQ(CALLS_SDP_SETUP_ACTIVE, ans->mediav[0].setup);
+
+	mem_deref(back);
+	mem_deref(ans);
+	mem_deref(au);
+	mem_deref(dc);
+	mem_deref(s);
+
+	return 0;
+}
+
+
 /* Client side (calls-lt): offer DC + sendonly audio/video, parse the
  * SFU's answer to it, produced by our own answer builder */
 static int test_sdp_client_offer(void)
@@ -783,6 +836,7 @@ const struct unit_suite suite_sdp = {"sdp", {
 	UNIT_CASE(test_sdp_offer_renegotiate),
 	UNIT_CASE(test_sdp_offer_pt_collision),
 	UNIT_CASE(test_sdp_aiortc_answer_next_offer),
+	UNIT_CASE(test_sdp_chromium),
 	UNIT_CASE(test_sdp_client_offer),
 	UNIT_CASE(test_sdp_helpers),
 	{NULL, NULL}}};
