@@ -15,7 +15,7 @@ lib_libcalls_a_SOURCES += lib/rtcdmsg.c lib/rtcdmsg.h
 AM_CPPFLAGS += $(MSGPACK_CFLAGS)
 lib_libcalls_a_SOURCES += lib/rtcdc.c lib/rtcdc.h
 # WebRTC wire formats: RTP/RTCP, SRTP seam over libre (webrtc-wire)
-lib_libcalls_a_SOURCES += lib/rtp.c lib/rtp.h lib/srtp.c lib/srtp.h
+lib_libcalls_a_SOURCES += lib/rtp.c lib/rtp.h lib/rtcp.c lib/srtp.c lib/srtp.h
 # WebRTC security and data channels: DTLS-SRTP, usrsctp + DCEP, rtcd DC
 # messages (webrtc-secure; usrsctp and zlib are included only here)
 lib_libcalls_a_SOURCES += lib/dtls.c lib/dtls.h lib/sctp.c lib/sctp.h \

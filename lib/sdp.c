@@ -646,12 +646,74 @@ static int line_parse(struct calls_sdp *sdp, struct calls_sdp_media *sess,
 }
 
 
-int calls_sdp_parse(struct calls_sdp **sdpp, const char *text, size_t len)
+/* Number of m= lines in text */
+static unsigned mline_count(const char *p, const char *end)
+{
+	unsigned n = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+
+		if (end - p >= 2 && p[0] == 'm' && p[1] == '=')
+			++n;
+		p = nl ? nl + 1 : end;
+	}
+
+	return n;
+}
+
+
+/* Parses every line of sdp->text (len bytes) */
+static int lines_parse(struct calls_sdp *sdp, size_t len)
 {
 	struct calls_sdp_media sess, *cur = NULL;
+	const char *p = sdp->text, *end = p + len;
+	unsigned mi = 0, lines = 0;
+	int err;
+
+	memset(&sess, 0, sizeof(sess));
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *le = nl ? nl : end;
+		struct pl val;
+
+		if (le > p && le[-1] == '\r')
+			--le;
+
+		if (le == p) {  /* empty line (e.g. at the end) */
+			p = nl ? nl + 1 : end;
+			continue;
+		}
+
+		if (le - p < 2 || p[1] != '=' ||
+		    (lines == 0 && p[0] != 'v'))
+			return EBADMSG;
+
+		val.p = p + 2;
+		val.l = le - p - 2;
+
+		err = line_parse(sdp, &sess, &cur, &mi, p[0], &val);
+		if (err)
+			return err;
+
+		++lines;
+		p = nl ? nl + 1 : end;
+	}
+
+	if (!lines)
+		return EBADMSG;
+
+	inherit(sdp, &sess);
+
+	return 0;
+}
+
+
+int calls_sdp_parse(struct calls_sdp **sdpp, const char *text, size_t len)
+{
 	struct calls_sdp *sdp;
-	const char *p, *end;
-	unsigned n = 0, mi = 0, lines = 0;
+	unsigned n;
 	int err = 0;
 
 	if (!sdpp || !text)
@@ -659,6 +721,10 @@ int calls_sdp_parse(struct calls_sdp **sdpp, const char *text, size_t len)
 
 	/* text: a NUL byte has no place in it */
 	if (memchr(text, '\0', len))
+		return EBADMSG;
+
+	n = mline_count(text, text + len);
+	if (n > CALLS_SDP_MAX_MEDIA)
 		return EBADMSG;
 
 	sdp = mem_zalloc(sizeof(*sdp), destructor);
@@ -673,20 +739,6 @@ int calls_sdp_parse(struct calls_sdp **sdpp, const char *text, size_t len)
 	memcpy(sdp->text, text, len);
 	sdp->text[len] = '\0';
 
-	/* count the media sections */
-	for (p = sdp->text, end = p + len; p < end; ) {
-		const char *nl = memchr(p, '\n', end - p);
-
-		if (end - p >= 2 && p[0] == 'm' && p[1] == '=')
-			++n;
-		p = nl ? nl + 1 : end;
-	}
-
-	if (n > CALLS_SDP_MAX_MEDIA) {
-		err = EBADMSG;
-		goto out;
-	}
-
 	if (n) {
 		sdp->mediav = mem_zalloc(n * sizeof(*sdp->mediav), NULL);
 		if (!sdp->mediav) {
@@ -696,44 +748,7 @@ int calls_sdp_parse(struct calls_sdp **sdpp, const char *text, size_t len)
 	}
 	sdp->mediac = n;
 
-	memset(&sess, 0, sizeof(sess));
-
-	for (p = sdp->text; p < end; ) {
-		const char *nl = memchr(p, '\n', end - p);
-		const char *le = nl ? nl : end;
-		struct pl val;
-
-		if (le > p && le[-1] == '\r')
-			--le;
-
-		if (le == p) {  /* empty line (e.g. at the end) */
-			p = nl ? nl + 1 : end;
-			continue;
-		}
-
-		if (le - p < 2 || p[1] != '=' ||
-		    (lines == 0 && p[0] != 'v')) {
-			err = EBADMSG;
-			goto out;
-		}
-
-		val.p = p + 2;
-		val.l = le - p - 2;
-
-		err = line_parse(sdp, &sess, &cur, &mi, p[0], &val);
-		if (err)
-			goto out;
-
-		++lines;
-		p = nl ? nl + 1 : end;
-	}
-
-	if (!lines) {
-		err = EBADMSG;
-		goto out;
-	}
-
-	inherit(sdp, &sess);
+	err = lines_parse(sdp, len);
 
  out:
 	if (err)
@@ -778,7 +793,9 @@ const struct calls_sdp_media *calls_sdp_media_by_mid(
 		return NULL;
 
 	for (i = 0; i < sdp->mediac; i++) {
-		if (sdp->mediav[i].mid.p && !pl_strcmp(&sdp->mediav[i].mid, mid))
+		const struct pl *m = &sdp->mediav[i].mid;
+
+		if (m->p && !pl_strcmp(m, mid))
 			return &sdp->mediav[i];
 	}
 

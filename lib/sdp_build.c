@@ -154,8 +154,8 @@ static int app_write(struct build *b, const struct mline *l)
 	err = mbuf_printf(b->mb, "m=application 9 %s webrtc-datachannel\r\n",
 			  "UDP/DTLS/SCTP");
 	err |= transport_write(b, l);
-	err |= mbuf_printf(b->mb, "a=sctp-port:%u\r\na=max-message-size:%u\r\n",
-			   SCTP_PORT, mms);
+	err |= mbuf_printf(b->mb, "a=sctp-port:%u\r\n"
+			   "a=max-message-size:%u\r\n", SCTP_PORT, mms);
 
 	return err;
 }
@@ -191,9 +191,10 @@ static int rtp_write(struct build *b, const struct mline *l)
 	if (video) {
 		err |= mbuf_printf(b->mb, "a=rtpmap:%u VP8/90000\r\n", l->pt);
 		for (i = 0; i < VP8_FBC; i++) {
-			if (l->fbmask & (1u << i))
-				err |= mbuf_printf(b->mb, "a=rtcp-fb:%u %s\r\n",
-						   l->pt, vp8_fb[i]);
+			if (!(l->fbmask & (1u << i)))
+				continue;
+			err |= mbuf_printf(b->mb, "a=rtcp-fb:%u %s\r\n", l->pt,
+					   vp8_fb[i]);
 		}
 	}
 	else {
@@ -548,6 +549,42 @@ static void offer_existing(struct build *b, const struct calls_sdp *cur,
 }
 
 
+/* m-lines for tracks whose mid cur does not have; *nextp past theirs */
+static int offer_new(struct build *b, const struct calls_sdp *cur,
+		     const struct ids *ids,
+		     const struct calls_sdp_track *trackv, size_t trackc,
+		     unsigned *nextp)
+{
+	size_t i;
+
+	for (i = 0; i < trackc; i++) {
+		const struct calls_sdp_track *t = &trackv[i];
+		struct pl mid;
+		uint32_t v;
+
+		if (!t->mid || (t->type != CALLS_SDP_AUDIO &&
+				t->type != CALLS_SDP_VIDEO))
+			return EINVAL;
+
+		if (cur && calls_sdp_media_by_mid(cur, t->mid))
+			continue;
+		if (t->removed)
+			continue;
+
+		pl_set_str(&mid, t->mid);
+		v = pl_u32(&mid);
+		if (v < UINT32_MAX && v + 1 > *nextp)
+			*nextp = v + 1;
+
+		memset(&b->lv[b->lc], 0, sizeof(b->lv[b->lc]));
+		offer_rtp_line(&b->lv[b->lc], t->type, ids, t, false);
+		b->lv[b->lc++].mid = mid;
+	}
+
+	return 0;
+}
+
+
 int calls_sdp_offer(char **sdpp, const struct calls_sdp *cur,
 		    const struct calls_sdp_local *loc,
 		    const struct calls_sdp_track *trackv, size_t trackc,
@@ -584,31 +621,9 @@ int calls_sdp_offer(char **sdpp, const struct calls_sdp *cur,
 			has_app |= cur->mediav[i].type == CALLS_SDP_APPLICATION;
 	}
 
-	for (i = 0; i < trackc; i++) {
-		const struct calls_sdp_track *t = &trackv[i];
-		struct pl mid;
-		unsigned long v;
-
-		if (!t->mid || (t->type != CALLS_SDP_AUDIO &&
-				t->type != CALLS_SDP_VIDEO)) {
-			err = EINVAL;
-			goto out;
-		}
-
-		pl_set_str(&mid, t->mid);
-		if (cur && calls_sdp_media_by_mid(cur, t->mid))
-			continue;
-		if (t->removed)
-			continue;
-
-		v = pl_u32(&mid);
-		if (mid.l && v + 1 > next)
-			next = (unsigned)v + 1;
-
-		memset(&b.lv[b.lc], 0, sizeof(b.lv[b.lc]));
-		offer_rtp_line(&b.lv[b.lc], t->type, &ids, t, false);
-		b.lv[b.lc++].mid = mid;
-	}
+	err = offer_new(&b, cur, &ids, trackv, trackc, &next);
+	if (err)
+		goto out;
 
 	if (datachannel && !has_app) {
 		err = re_sdprintf(&dcmid, "%u", next);
