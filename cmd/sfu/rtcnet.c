@@ -88,6 +88,7 @@ struct sfu_rtcnet_ep {
 	char *group;
 	struct rpair pairs[EP_MAX_PAIRS];
 	struct rpair *sel;          /* the selected pair                  */
+	struct rpair *recent;       /* latest authenticated pair          */
 	enum sfu_rtcnet_state state;
 	uint64_t created;
 	uint64_t consent;           /* last consent from sel (ms)         */
@@ -210,6 +211,8 @@ static void pair_unbind(struct rpair *p)
 	}
 	if (p->ep->sel == p)
 		p->ep->sel = NULL;
+	if (p->ep->recent == p)
+		p->ep->recent = NULL;
 	p->used = false;
 	p->us = NULL;
 	p->tc = NULL;
@@ -409,7 +412,9 @@ int sfu_rtcnet_send(struct sfu_rtcnet_ep *ep, const uint8_t *buf,
 	if (!ep || !buf)
 		return EINVAL;
 
-	p = ep->sel;
+	/* before a nomination: the latest pair that passed a check, so a
+	 * DTLS handshake the client starts early is answered */
+	p = ep->sel ? ep->sel : ep->recent;
 	if (!p || !ep->net || ep->state == SFU_RTCNET_FAILED)
 		return ENOTCONN;
 
@@ -605,6 +610,7 @@ static void ice_check(struct sfu_rtcnet *net, struct usock *us,
 
 	p = pair_bind(ep, us, tc, src);
 	p->last = tmr_jiffies();
+	ep->recent = p;
 
 	if (calls_stun_has(msg, CALLS_STUN_ATTR_USE_CANDIDATE) &&
 	    ep->sel != p) {

@@ -158,10 +158,12 @@ int  sfu_rtcnet_ep_alloc(struct sfu_rtcnet_ep **epp, struct sfu_rtcnet *net,
 
 /**
  * Sends one packet (DTLS record(s), SRTP, SRTCP) to ep's selected remote
- * address: over UDP from the socket the pair was found on, or over the
- * ICE-TCP connection it came on (framed). No allocation.
+ * address (before any nomination: the address of the latest successful
+ * check, so a DTLS handshake the client starts early is answered): over
+ * UDP from the socket the pair was found on, or over the ICE-TCP
+ * connection it came on (framed). No allocation.
  *
- * @return 0, ENOTCONN (nothing selected, or FAILED), EMSGSIZE, or a
+ * @return 0, ENOTCONN (no address yet, or FAILED), EMSGSIZE, or a
  *         socket errno (EAGAIN when the socket buffer is full: dropped)
  */
 int  sfu_rtcnet_send(struct sfu_rtcnet_ep *ep, const uint8_t *buf,

@@ -177,6 +177,7 @@ static int test_good_integrity(void)
 	TEST_ERR(sfu_rtcnet_ep_alloc(&ep, net, UFRAG, PWD, "g1", recv_h,
 				     state_h, &f));
 	sa_set_str(&src, "127.0.0.1", 40001);
+	TEST_FAILS(ENOTCONN, sfu_rtcnet_send(ep, (const uint8_t *)"x", 1));
 
 	err = exchange(net, &cap, &src, &o, &msg, NULL);
 	TEST_EQ(CALLS_STUN_CLASS_SUCCESS, err);
@@ -189,10 +190,14 @@ static int test_good_integrity(void)
 					    strlen(PWD)));
 	TEST_ERR(calls_stun_fingerprint_check(&msg));
 
-	/* checked but not nominated: nothing selected, no state */
+	/* checked but not nominated: nothing selected, no state; sends
+	 * (an early DTLS handshake) go to the checked address */
 	TEST_EQ(0, f.nstates);
 	TEST_EQ(SFU_RTCNET_NEW, sfu_rtcnet_ep_state(ep));
-	TEST_FAILS(ENOTCONN, sfu_rtcnet_send(ep, (const uint8_t *)"x", 1));
+	TEST_FAILS(ENOTCONN, sfu_rtcnet_ep_remote(ep, NULL, NULL));
+	TEST_ERR(sfu_rtcnet_send(ep, (const uint8_t *)"x", 1));
+	TEST_ASSERT(sa_cmp(&cap.dst, &src, SA_ALL));
+	TEST_EQ(1, cap.len);
 	sfu_rtcnet_stats_get(net, &st);
 	TEST_EQ(1, st.stun_ok);
 
