@@ -823,6 +823,69 @@ static int test_real_tcp(void)
 	return real_case(SOCK_STREAM);
 }
 
+static int test_ipv6(void)
+{
+	struct sfu_rtcnet *net = NULL;
+	struct sfu_rtcnet_ep *ep = NULL;
+	struct capture cap = {0};
+	struct fake_ep f = {0};
+	struct calls_stun_msg msg;
+	struct req_opts o = {UFRAG ":cli1", PWD, true, false};
+	struct sfu_config cfg;
+	struct sa src, mapped, local;
+	char errbuf[256];
+	int err;
+
+	cfg_init(&cfg);
+	cfg.rtc.ice_address_udp = "::1, 127.0.0.1";
+	cfg.rtc.ice_address_tcp = "::1";
+	cfg.rtc.enable_ipv6 = true;
+	setenv(SFU_RTCNET_PORT_ENV, "0", 1);
+	err = sfu_rtcnet_alloc(&net, &cfg, NULL, errbuf, sizeof(errbuf));
+	if (err == EADDRNOTAVAIL || err == EAFNOSUPPORT) {
+		printf("# no IPv6 loopback here: %s\n", errbuf);
+		return 0;
+	}
+	TEST_ERR(err);
+	sfu_rtcnet_set_tx_hook(net, tx_h, &cap);
+	TEST_EQ(2, sfu_rtcnet_addr_count(net, SFU_RTCNET_UDP));
+	TEST_EQ(1, sfu_rtcnet_addr_count(net, SFU_RTCNET_TCP));
+	TEST_ERR(sfu_rtcnet_addr(net, SFU_RTCNET_UDP, 0, &local));
+	TEST_EQ(AF_INET6, sa_af(&local));
+	TEST_ASSERT(sa_port(&local) != 0);
+	TEST_FAILS(ENOENT, sfu_rtcnet_addr(net, SFU_RTCNET_UDP, 2, &local));
+
+	TEST_ERR(sfu_rtcnet_ep_alloc(&ep, net, UFRAG, PWD, "g1", recv_h,
+				     state_h, &f));
+	sa_set_str(&src, "::1", 40070);
+	TEST_EQ(CALLS_STUN_CLASS_SUCCESS,
+		exchange(net, &cap, &src, &o, &msg, NULL));
+	TEST_ERR(calls_stun_addr_get(&msg, CALLS_STUN_ATTR_XOR_MAPPED_ADDRESS,
+				     &mapped));
+	TEST_ASSERT(sa_cmp(&mapped, &src, SA_ALL));
+	TEST_EQ(1, f.nstates);
+
+	mem_deref(ep);
+	mem_deref(net);
+	return 0;
+}
+
+static int test_bad_address(void)
+{
+	struct sfu_rtcnet *net = NULL;
+	struct sfu_config cfg;
+	char errbuf[256] = "";
+
+	cfg_init(&cfg);
+	cfg.rtc.ice_address_udp = "127.0.0.1,not-an-ip";
+	TEST_FAILS(EINVAL, sfu_rtcnet_alloc(&net, &cfg, NULL, errbuf,
+					    sizeof(errbuf)));
+	TEST_ASSERT(strstr(errbuf, "not-an-ip") != NULL);
+	TEST_ASSERT(net == NULL);
+
+	return 0;
+}
+
 const struct unit_suite suite_sfu_rtcnet = {"sfu_rtcnet", {
 	UNIT_CASE(test_good_integrity),
 	UNIT_CASE(test_bad_integrity),
@@ -837,4 +900,6 @@ const struct unit_suite suite_sfu_rtcnet = {"sfu_rtcnet", {
 	UNIT_CASE(test_ep_registry),
 	UNIT_CASE(test_real_udp),
 	UNIT_CASE(test_real_tcp),
+	UNIT_CASE(test_ipv6),
+	UNIT_CASE(test_bad_address),
 	{NULL, NULL}}};
