@@ -13,7 +13,8 @@
  *
  * Client offers are answered on the path they came by; one that comes
  * while we are offering is ignored ("signaling conflict"), as rtcd does:
- * the client is the polite peer and rolls back.
+ * the client is the polite peer and rolls back. The `calls-dc` protocol
+ * (lock, MediaMap, SDP over the channel) is in dc.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -126,24 +127,6 @@ static int send_sdp(struct peer *p, const char *type, const char *sdp,
 
  out:
 	mem_deref(json);
-	mem_deref(mb);
-
-	return err;
-}
-
-
-static int dc_send_msg(struct peer *p, const struct calls_dcmsg *msg)
-{
-	struct mbuf *mb = mbuf_alloc(64);
-	int err;
-
-	if (!mb)
-		return ENOMEM;
-
-	err = calls_dcmsg_encode(mb, msg);
-	if (!err)
-		err = peer_dc_send(p, false, mb->buf, mb->end);
-
 	mem_deref(mb);
 
 	return err;
@@ -279,16 +262,35 @@ static int fingerprint(char **fpp, const struct calls_sdp *sdp)
 }
 
 
-static int handle_offer(struct peer *p, const char *text, bool dc)
+static int answer_make(struct peer *p, const struct calls_sdp *offer,
+		       char **answerp)
 {
-	struct calls_sdp_track *tv = NULL;
-	struct calls_sdp *offer = NULL;
-	char *answer = NULL;
+	struct calls_sdp_track *tv;
 	struct local l;
 	size_t tc;
 	int err;
 
-	memset(&l, 0, sizeof(l));
+	tv = mem_zalloc(TRACKS_MAX * sizeof(*tv), NULL);
+	if (!tv)
+		return ENOMEM;
+
+	tc = tracks_fill(p, tv, TRACKS_MAX);
+	err = local_init(&l, p, false);
+	if (!err)
+		err = calls_sdp_answer(answerp, offer, &l.loc, tv, tc);
+
+	local_reset(&l);
+	mem_deref(tv);
+
+	return err;
+}
+
+
+int media_offer(struct peer *p, const char *text, bool dc)
+{
+	struct calls_sdp *offer = NULL;
+	char *answer = NULL;
+	int err;
 
 	if (p->offering || p->lock_server) {
 		log_info("session %s: signaling conflict: client offer "
@@ -314,24 +316,14 @@ static int handle_offer(struct peer *p, const char *text, bool dc)
 		}
 	}
 
-	tv = mem_zalloc(TRACKS_MAX * sizeof(*tv), NULL);
-	if (!tv) {
-		err = ENOMEM;
-		goto out;
-	}
-
-	tc = tracks_fill(p, tv, TRACKS_MAX);
-	err = local_init(&l, p, false);
-	if (!err)
-		err = calls_sdp_answer(&answer, offer, &l.loc, tv, tc);
+	err = answer_make(p, offer, &answer);
 	if (err) {
 		sfu_metrics_rtc_error(p->med->m, p->gid, "signaling");
 		log_warn("session %s: answer: %m", p->sid, err);
 		goto out;
 	}
 
-	mem_deref(p->remote);
-	p->remote = NULL;
+	p->remote = mem_deref(p->remote);
 	err = str_dup(&p->remote, text);
 	if (err)
 		goto out;
@@ -350,8 +342,6 @@ static int handle_offer(struct peer *p, const char *text, bool dc)
 		media_kick(p);
 
  out:
-	local_reset(&l);
-	mem_deref(tv);
 	mem_deref(answer);
 	mem_deref(offer);
 
@@ -381,7 +371,7 @@ static void neg_done(struct peer *p)
 }
 
 
-static int handle_answer(struct peer *p, const char *text)
+int media_answer(struct peer *p, const char *text)
 {
 	struct calls_sdp *ans = NULL;
 	struct otrack *ot = p->offering;
@@ -517,41 +507,6 @@ static int mid_assign(struct peer *p, struct otrack *ot,
 }
 
 
-static int media_map_send(struct peer *p)
-{
-	struct calls_dcmsg *msg;
-	struct le *le;
-	int err;
-
-	msg = mem_zalloc(sizeof(*msg), NULL);
-	if (!msg)
-		return ENOMEM;
-
-	msg->type = CALLS_DCMSG_MEDIA_MAP;
-
-	LIST_FOREACH(&p->otracks, le) {
-		struct otrack *ot = le->data;
-		struct calls_dcmsg_media *e;
-
-		if (ot->st != OT_ADDING && ot->st != OT_LIVE &&
-		    ot->st != OT_DEL)
-			continue;
-		if (msg->media_n >= CALLS_DCMSG_MEDIA_MAX)
-			break;
-
-		e = &msg->media[msg->media_n++];
-		pl_set_str(&e->mid, ot->mid);
-		pl_set_str(&e->type, sfu_track_kind_name(ot->kind));
-		pl_set_str(&e->sender_id, ot->sender);
-	}
-
-	err = dc_send_msg(p, msg);
-	mem_deref(msg);
-
-	return err;
-}
-
-
 static int offer_send(struct peer *p, struct otrack *ot)
 {
 	struct calls_sdp_track *tv = NULL;
@@ -586,7 +541,7 @@ static int offer_send(struct peer *p, struct otrack *ot)
 	if (err)
 		goto out;
 
-	err = media_map_send(p);
+	err = media_dc_media_map(p);
 	if (err)
 		log_info("session %s: MediaMap not sent: %m", p->sid, err);
 
@@ -672,7 +627,7 @@ void media_kick(struct peer *p)
 }
 
 
-static void otrack_queue(struct peer *rx, struct itrack *in)
+void media_otrack_queue(struct peer *rx, struct itrack *in)
 {
 	struct otrack *ot;
 
@@ -694,7 +649,7 @@ void media_track_publish(struct itrack *in)
 		if (q == in->pub || !q->tracks_init || q->closing)
 			continue;
 
-		otrack_queue(q, in);
+		media_otrack_queue(q, in);
 	}
 }
 
@@ -726,183 +681,6 @@ void media_track_unpublish(struct itrack *in)
 			break;
 		}
 	}
-}
-
-
-void media_dc_open(struct peer *p)
-{
-	struct le *le, *le2;
-
-	if (p->tracks_init)
-		return;
-
-	p->tracks_init = true;
-
-	LIST_FOREACH(&p->call->peers, le) {
-		struct peer *q = le->data;
-
-		if (q == p)
-			continue;
-
-		LIST_FOREACH(&q->itracks, le2) {
-			struct itrack *in = le2->data;
-
-			if (in->kind != SFU_TRACK_NONE)
-				otrack_queue(p, in);
-		}
-	}
-
-	media_kick(p);
-}
-
-
-void media_test_dc(struct peer *p, peer_dc_tx_h *txh, void *arg)
-{
-	if (!p)
-		return;
-
-	p->dc_txh = txh;
-	p->dc_arg = arg;
-	p->dc_open = true;
-	media_dc_open(p);
-}
-
-
-/* ---- the data channel protocol ---- */
-
-static void dc_sdp(struct peer *p, const struct pl *z)
-{
-	struct odict *od = NULL;
-	const char *type, *sdp;
-	char *json = NULL;
-	size_t len;
-	int err;
-
-	err = calls_dcmsg_sdp_inflate(&json, &len, z, 0);
-	if (!err)
-		err = json_decode_odict(&od, 16, json, len, 4);
-	if (err)
-		goto bad;
-
-	type = odict_string(od, "type");
-	sdp = odict_string(od, "sdp");
-	if (!type || !sdp) {
-		err = EBADMSG;
-		goto bad;
-	}
-
-	p->dc_sig = true;
-	if (!strcmp(type, "offer"))
-		(void)handle_offer(p, sdp, true);
-	else if (!strcmp(type, "answer"))
-		(void)handle_answer(p, sdp);
-
-	goto out;
-
- bad:
-	sfu_metrics_rtc_error(p->med->m, p->gid, "signaling");
-	log_info("session %s: bad DC SDP: %m", p->sid, err);
- out:
-	mem_deref(od);
-	mem_deref(json);
-}
-
-
-static void dc_lock(struct peer *p)
-{
-	struct calls_dcmsg r;
-	bool ok = !p->lock_client && !p->lock_server && !p->offering;
-
-	if (ok) {
-		p->lock_client = true;
-		p->lock_ms = tmr_jiffies();
-	}
-
-	memset(&r, 0, sizeof(r));
-	r.type = CALLS_DCMSG_LOCK;
-	r.has_payload = true;
-	r.lock = ok;
-	(void)dc_send_msg(p, &r);
-}
-
-
-static void dc_unlock(struct peer *p)
-{
-	if (!p->lock_client)
-		return;
-
-	p->lock_client = false;
-	sfu_metrics_observe(p->med->m, SFU_HIST_LOCK_LOCKED_TIME, p->gid,
-			    (tmr_jiffies() - p->lock_ms) / 1000.0);
-	if (p->lock_wait_ms)
-		tmr_cancel(&p->tmr_neg);
-	media_kick(p);
-}
-
-
-void media_dc_msg(struct peer *p, bool is_text, const uint8_t *buf,
-		  size_t len)
-{
-	struct calls_dcmsg *msg;
-	struct calls_dcmsg r;
-
-	if (calls_dcmsg_is_legacy_ping(is_text, buf, len)) {
-		(void)peer_dc_send(p, true, (const uint8_t *)"pong", 4);
-		return;
-	}
-
-	msg = mem_alloc(sizeof(*msg), NULL);
-	if (!msg)
-		return;
-
-	if (calls_dcmsg_decode(msg, buf, len)) {
-		log_debug("session %s: bad DC message (%zu bytes)", p->sid,
-			  len);
-		goto out;
-	}
-
-	switch (msg->type) {
-
-	case CALLS_DCMSG_PING:
-		memset(&r, 0, sizeof(r));
-		r.type = CALLS_DCMSG_PONG;
-		(void)dc_send_msg(p, &r);
-		break;
-
-	case CALLS_DCMSG_SDP:
-		dc_sdp(p, &msg->sdp);
-		break;
-
-	case CALLS_DCMSG_LOSS_RATE:
-		sfu_metrics_observe(p->med->m, SFU_HIST_CLIENT_LOSS_RATE,
-				    p->gid, msg->value);
-		break;
-
-	case CALLS_DCMSG_RTT:
-		sfu_metrics_observe(p->med->m, SFU_HIST_CLIENT_RTT, p->gid,
-				    msg->value);
-		break;
-
-	case CALLS_DCMSG_JITTER:
-		sfu_metrics_observe(p->med->m, SFU_HIST_CLIENT_JITTER,
-				    p->gid, msg->value);
-		break;
-
-	case CALLS_DCMSG_LOCK:
-		if (!msg->has_payload)
-			dc_lock(p);
-		break;
-
-	case CALLS_DCMSG_UNLOCK:
-		dc_unlock(p);
-		break;
-
-	default:
-		break;
-	}
-
- out:
-	mem_deref(msg);
 }
 
 
@@ -945,9 +723,9 @@ static int op_sdp(struct sfu_session *s, const char *type, const char *sdp,
 		return 0;
 
 	if (!strcmp(type, "offer"))
-		return handle_offer(p, sdp, false);
+		return media_offer(p, sdp, false);
 
-	return handle_answer(p, sdp);
+	return media_answer(p, sdp);
 }
 
 

@@ -203,10 +203,22 @@ int  sfu_media_alloc(struct sfu_media **medp, const struct sfu_config *cfg,
 const struct sfu_media_ops *sfu_media_ops(struct sfu_media *med);
 
 /* media.c, internal */
+/** A client offer (answered on its path: dc or the WebSocket) */
+int  media_offer(struct peer *p, const char *text, bool dc);
+/** The client's answer to our offer */
+int  media_answer(struct peer *p, const char *text);
+
+/* dc.c */
+struct calls_dcmsg;
+int  media_dc_send(struct peer *p, const struct calls_dcmsg *msg);
+/** The MediaMap of what p receives, before a server offer */
+int  media_dc_media_map(struct peer *p);
 void media_dc_open(struct peer *p);
 void media_dc_msg(struct peer *p, bool is_text, const uint8_t *buf,
 		  size_t len);
 void media_kick(struct peer *p);
+/** Queue adding in to rx */
+void media_otrack_queue(struct peer *rx, struct itrack *in);
 /** Queue adding in to every other peer of its call */
 void media_track_publish(struct itrack *in);
 /** Queue removing in from every receiver; detaches the otracks */

@@ -306,204 +306,256 @@ static void reset_log(void)
 }
 
 
-static int test_media_renegotiation(void)
-{
+/* One scenario, in steps sharing this state */
+struct rn {
 	struct sfu_config cfg;
-	struct sfu_rtc *rtc = NULL;
-	struct sfu_media *med = NULL;
-	char *offer_a = NULL, *offer_b = NULL, *ans = NULL;
+	struct sfu_rtc *rtc;
+	struct sfu_media *med;
+	char *offer_a, *offer_b;
+	struct peer *a, *b;
+	struct otrack *ot;               /* A's voice at B              */
+	char *mid;
+};
+
+
+#define CHECK(cond) do { \
+	if (!(cond)) { \
+		unit_fail(__FILE__, __LINE__, "%s (log: %s)", #cond, \
+			  fk->log); \
+		return EPROTO; \
+	} \
+} while (0)
+
+
+static int sdp_mline(const char *text, const char *mid,
+		     enum calls_sdp_dir *dirp, uint32_t *ssrcp)
+{
 	const struct calls_sdp_media *m;
 	struct calls_sdp *sdp = NULL;
-	struct otrack *ot;
-	struct peer *a, *b;
-	char *mid = NULL;
-	unsigned i;
-	int err = 0;
+	int err;
 
-	fk = mem_zalloc(sizeof(*fk), NULL);
-	TEST_ASSERT(fk != NULL);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.rtc.nack_buffer_size = 8;
-
-	err = fixture(&offer_a, "sdp/chrome-audio-bundle.sdp");
-	err |= fixture(&offer_b, "sdp/chrome-dc-only.sdp");
-	if (!err)
-		err = sfu_rtc_alloc(&rtc, &cfg, NULL);
-	if (!err)
-		err = sfu_media_alloc(&med, &cfg, NULL, NULL, NULL);
+	err = calls_sdp_parse(&sdp, text, strlen(text));
 	if (err)
-		goto out;
+		return err;
 
-	fk->real = sfu_media_ops(med);
+	m = calls_sdp_media_by_mid(sdp, mid);
+	if (m) {
+		*dirp = m->dir;
+		*ssrcp = m->ssrcc ? m->ssrcv[0].ssrc : 0;
+	}
+	mem_deref(sdp);
+
+	return m ? 0 : ENOENT;
+}
+
+
+static int answer_as_b(struct rn *t)
+{
+	char *ans = NULL;
+	int err;
+
+	err = client_answer(&ans, fk->last_offer[1]);
+	if (!err)
+		err = signal_sdp(t->rtc, "sidB", "answer", ans);
+	mem_deref(ans);
+
+	return err;
+}
+
+
+/* A offers audio + DC, B a DC only; both answered over the WebSocket;
+ * nothing is offered to B before its data channel opens */
+static int rn_join(struct rn *t)
+{
+	int err;
+
+	err = join(t->rtc, "sidA", "uA");
+	if (!err)
+		err = signal_sdp(t->rtc, "sidA", "offer", t->offer_a);
+	if (err)
+		return err;
+	t->a = fk->pv[0];
+	CHECK(has("A:ws:answer ") && list_count(&t->a->itracks) == 1);
+
+	err = join(t->rtc, "sidB", "uB");
+	if (!err)
+		err = signal_sdp(t->rtc, "sidB", "offer", t->offer_b);
+	if (err)
+		return err;
+	t->b = fk->pv[1];
+	spin();
+	CHECK(has("B:ws:answer ") && !has("B:ws:offer"));
+
+	return 0;
+}
+
+
+/* DC open: A's voice is queued for B: MediaMap, then the offer with
+ * the track sendonly, under the server's lock */
+static int rn_add(struct rn *t)
+{
+	enum calls_sdp_dir dir = CALLS_SDP_INACTIVE;
+	uint32_t ssrc = 0;
+	int err;
+
+	reset_log();
+	media_test_dc(t->a, dc_tx, NULL);
+	media_test_dc(t->b, dc_tx, NULL);
+	spin();
+	CHECK(!strcmp(fk->log, "B:dc:MediaMap B:ws:offer "));
+	CHECK(fk->dc_last.media_n == 1 && !strcmp(fk->map_type, "voice") &&
+	      !strcmp(fk->map_sender, "sidA"));
+
+	t->ot = list_ledata(t->b->otracks.head);
+	CHECK(t->ot && t->ot->st == OT_ADDING && t->b->lock_server);
+	CHECK(!strncmp(t->ot->track_id, "voice_sidA_", 11) &&
+	      strlen(t->ot->track_id) == 19);
+	err = str_dup(&t->mid, t->ot->mid);
+	if (!err)
+		err = sdp_mline(fk->last_offer[1], t->mid, &dir, &ssrc);
+	if (err)
+		return err;
+	CHECK(dir == CALLS_SDP_SENDONLY && ssrc == t->ot->ssrc);
+
+	return 0;
+}
+
+
+/* While we offer: the client's Lock is refused and its offer ignored
+ * (glare, the client is polite); its answer makes the track live */
+static int rn_glare_answer(struct rn *t)
+{
+	int err;
+
+	reset_log();
+	dc_in(t->b, CALLS_DCMSG_LOCK);
+	err = signal_sdp(t->rtc, "sidB", "offer", t->offer_b);
+	if (err)
+		return err;
+	CHECK(!strcmp(fk->log, "B:dc:Lock ") && !fk->dc_lock_reply);
+
+	err = answer_as_b(t);
+	if (err)
+		return err;
+	spin();
+	CHECK(t->ot->st == OT_LIVE && t->ot->pt == 111 && t->ot->level_id);
+	CHECK(!t->b->lock_server && !t->b->offering);
+
+	return 0;
+}
+
+
+/* B holds the lock when A leaves: the removal waits for Unlock; the
+ * m-line stays, inactive without ssrc */
+static int rn_remove(struct rn *t)
+{
+	enum calls_sdp_dir dir = CALLS_SDP_SENDRECV;
+	uint32_t ssrc = 1;
+	int err;
+
+	reset_log();
+	dc_in(t->b, CALLS_DCMSG_LOCK);
+	CHECK(fk->dc_lock_reply && t->b->lock_client);
+
+	err = sfu_rtc_leave(t->rtc, "g1", "sidA");
+	if (err)
+		return err;
+	spin();
+	CHECK(!has("B:ws:offer") && t->ot->st == OT_DEL);
+
+	dc_in(t->b, CALLS_DCMSG_UNLOCK);
+	spin();
+	CHECK(has("B:dc:MediaMap B:ws:offer ") && fk->dc_last.media_n == 0);
+	err = sdp_mline(fk->last_offer[1], t->mid, &dir, &ssrc);
+	if (err)
+		return err;
+	CHECK(dir == CALLS_SDP_INACTIVE && ssrc == 0);
+
+	err = answer_as_b(t);
+	if (err)
+		return err;
+	CHECK(t->ot->st == OT_GONE && !t->b->offering);
+
+	return 0;
+}
+
+
+/* Ping, text ping, an Unlock not held; an offer over the DC is
+ * answered over the DC */
+static int rn_dc(struct rn *t)
+{
+	int err;
+
+	reset_log();
+	dc_in(t->b, CALLS_DCMSG_PING);
+	media_dc_msg(t->b, true, (const uint8_t *)"ping", 4);
+	dc_in(t->b, CALLS_DCMSG_UNLOCK);
+	CHECK(!strcmp(fk->log, "B:dc:Pong B:dc:text ") &&
+	      !strcmp(fk->last_text, "pong"));
+
+	reset_log();
+	err = dc_offer(t->b, fk->last_offer[1]);
+	if (err)
+		return err;
+	CHECK(!strcmp(fk->log, "B:dc:SDP ") && t->b->dc_sig);
+
+	return 0;
+}
+
+
+static int rn_setup(struct rn *t)
+{
+	int err;
+
+	t->cfg.rtc.nack_buffer_size = 8;
+
+	err = fixture(&t->offer_a, "sdp/chrome-audio-bundle.sdp");
+	err |= fixture(&t->offer_b, "sdp/chrome-dc-only.sdp");
+	if (!err)
+		err = sfu_rtc_alloc(&t->rtc, &t->cfg, NULL);
+	if (!err)
+		err = sfu_media_alloc(&t->med, &t->cfg, NULL, NULL, NULL);
+	if (err)
+		return err;
+
+	fk->real = sfu_media_ops(t->med);
 	fk->ops = *fk->real;
 	fk->ops.attach = attach_h;
-	sfu_rtc_set_send_handler(rtc, send_h, NULL);
-	sfu_rtc_set_media(rtc, &fk->ops);
+	sfu_rtc_set_send_handler(t->rtc, send_h, NULL);
+	sfu_rtc_set_media(t->rtc, &fk->ops);
 
-	/* A joins and offers audio + DC: answered over the WS */
-	err = join(rtc, "sidA", "uA");
+	return 0;
+}
+
+
+static int test_media_renegotiation(void)
+{
+	struct rn t;
+	unsigned i;
+	int err;
+
+	memset(&t, 0, sizeof(t));
+	fk = mem_zalloc(sizeof(*fk), NULL);
+	TEST_ASSERT(fk != NULL);
+
+	err = rn_setup(&t);
 	if (!err)
-		err = signal_sdp(rtc, "sidA", "offer", offer_a);
-	if (err)
-		goto out;
-	a = fk->pv[0];
-	if (!has("A:ws:answer ") || list_count(&a->itracks) != 1) {
-		err = EPROTO;
-		goto out;
-	}
-
-	/* B joins with a DC-only offer; nothing is offered to B before
-	 * its data channel opens (tracksInitDone) */
-	err = join(rtc, "sidB", "uB");
+		err = rn_join(&t);
 	if (!err)
-		err = signal_sdp(rtc, "sidB", "offer", offer_b);
-	if (err)
-		goto out;
-	b = fk->pv[1];
-	spin();
-	if (!has("B:ws:answer ") || has("B:ws:offer")) {
-		err = EPROTO;
-		goto out;
-	}
-
-	/* DC open: A's voice track queued; MediaMap, then the offer */
-	reset_log();
-	media_test_dc(a, dc_tx, NULL);
-	media_test_dc(b, dc_tx, NULL);
-	spin();
-	if (strcmp(fk->log, "B:dc:MediaMap B:ws:offer ") ||
-	    fk->dc_last.media_n != 1 ||
-	    strcmp(fk->map_type, "voice") ||
-	    strcmp(fk->map_sender, "sidA")) {
-		unit_fail(__FILE__, __LINE__, "log: %s", fk->log);
-		err = EPROTO;
-		goto out;
-	}
-	ot = list_ledata(b->otracks.head);
-	if (!ot || ot->st != OT_ADDING || !b->lock_server ||
-	    strncmp(ot->track_id, "voice_sidA_", 11) ||
-	    strlen(ot->track_id) != 19) {
-		err = EPROTO;
-		goto out;
-	}
-	str_dup(&mid, ot->mid);
-
-	/* the offer has the track: sendonly, msid "sidA <track id>" */
-	err = calls_sdp_parse(&sdp, fk->last_offer[1],
-			      strlen(fk->last_offer[1]));
-	if (err)
-		goto out;
-	m = calls_sdp_media_by_mid(sdp, mid);
-	if (!m || m->dir != CALLS_SDP_SENDONLY || !m->ssrcc ||
-	    m->ssrcv[0].ssrc != ot->ssrc) {
-		err = EPROTO;
-		goto out;
-	}
-	sdp = mem_deref(sdp);
-
-	/* while we offer: the client's Lock is refused, its offer ignored
-	 * (glare: the client is polite) */
-	reset_log();
-	dc_in(b, CALLS_DCMSG_LOCK);
-	err = signal_sdp(rtc, "sidB", "offer", offer_b);
-	if (err)
-		goto out;
-	if (strcmp(fk->log, "B:dc:Lock ") || fk->dc_lock_reply) {
-		unit_fail(__FILE__, __LINE__, "log: %s", fk->log);
-		err = EPROTO;
-		goto out;
-	}
-
-	/* B answers: the track is live with B's payload type; lock free */
-	err = client_answer(&ans, fk->last_offer[1]);
+		err = rn_add(&t);
 	if (!err)
-		err = signal_sdp(rtc, "sidB", "answer", ans);
-	if (err)
-		goto out;
-	spin();
-	if (ot->st != OT_LIVE || ot->pt != 111 || !ot->level_id ||
-	    b->lock_server || b->offering) {
-		err = EPROTO;
-		goto out;
-	}
-
-	/* B takes the lock; A leaves: the removal waits for Unlock */
-	reset_log();
-	dc_in(b, CALLS_DCMSG_LOCK);
-	if (!fk->dc_lock_reply || !b->lock_client) {
-		err = EPROTO;
-		goto out;
-	}
-	err = sfu_rtc_leave(rtc, "g1", "sidA");
-	if (err)
-		goto out;
-	spin();
-	if (has("B:ws:offer") || ot->st != OT_DEL) {
-		unit_fail(__FILE__, __LINE__, "log: %s", fk->log);
-		err = EPROTO;
-		goto out;
-	}
-	dc_in(b, CALLS_DCMSG_UNLOCK);
-	spin();
-	if (!has("B:dc:MediaMap B:ws:offer ") || fk->dc_last.media_n != 0) {
-		unit_fail(__FILE__, __LINE__, "log: %s", fk->log);
-		err = EPROTO;
-		goto out;
-	}
-
-	/* the m-line stays, inactive without ssrc */
-	err = calls_sdp_parse(&sdp, fk->last_offer[1],
-			      strlen(fk->last_offer[1]));
-	if (err)
-		goto out;
-	m = calls_sdp_media_by_mid(sdp, mid);
-	if (!m || m->dir != CALLS_SDP_INACTIVE || m->ssrcc) {
-		err = EPROTO;
-		goto out;
-	}
-
-	ans = mem_deref(ans);
-	err = client_answer(&ans, fk->last_offer[1]);
+		err = rn_glare_answer(&t);
 	if (!err)
-		err = signal_sdp(rtc, "sidB", "answer", ans);
-	if (err)
-		goto out;
-	if (ot->st != OT_GONE || b->offering) {
-		err = EPROTO;
-		goto out;
-	}
+		err = rn_remove(&t);
+	if (!err)
+		err = rn_dc(&t);
 
-	/* DC protocol: Ping, text ping, client stats, Mute */
-	reset_log();
-	dc_in(b, CALLS_DCMSG_PING);
-	media_dc_msg(b, true, (const uint8_t *)"ping", 4);
-	dc_in(b, CALLS_DCMSG_UNLOCK);   /* not held: nothing */
-	if (strcmp(fk->log, "B:dc:Pong B:dc:text ") ||
-	    strcmp(fk->last_text, "pong")) {
-		unit_fail(__FILE__, __LINE__, "log: %s", fk->log);
-		err = EPROTO;
-		goto out;
-	}
-
-	/* an offer over the DC (dcSignaling) is answered over the DC */
-	reset_log();
-	err = dc_offer(b, fk->last_offer[1]);
-	if (err)
-		goto out;
-	if (strcmp(fk->log, "B:dc:SDP ") || !b->dc_sig) {
-		unit_fail(__FILE__, __LINE__, "log: %s", fk->log);
-		err = EPROTO;
-	}
-
- out:
-	mem_deref(sdp);
-	mem_deref(mid);
-	mem_deref(ans);
-	mem_deref(offer_a);
-	mem_deref(offer_b);
-	mem_deref(rtc);
-	mem_deref(med);
-	for (i = 0; fk && i < ARRAY_SIZE(fk->sidv); i++) {
+	mem_deref(t.mid);
+	mem_deref(t.offer_a);
+	mem_deref(t.offer_b);
+	mem_deref(t.rtc);
+	mem_deref(t.med);
+	for (i = 0; i < ARRAY_SIZE(fk->sidv); i++) {
 		mem_deref(fk->sidv[i]);
 		mem_deref(fk->last_offer[i]);
 	}
