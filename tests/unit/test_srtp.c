@@ -2,16 +2,20 @@
  * Unit tests of lib/srtp.c (SRTP/SRTCP over libre)
  *
  * Three independent checks:
- *  - RFC 3711 Appendix B.3 key derivation, through a reference KDF
- *    written here on OpenSSL's AES; the same reference then computes the
- *    exact protected bytes (AES-CM + HMAC-SHA1-80 per RFC 3711, AES-GCM
- *    per RFC 7714 sections 8-9 and 11) that ours must produce;
+ *  - RFC 3711 Appendix B.3 key derivation and RFC 7714 16.1.1 (SRTP)
+ *    and 17.1 (SRTCP) AES-GCM vectors, through a reference written here
+ *    on OpenSSL's AES; the same reference then computes the exact
+ *    protected bytes (AES-CM + HMAC-SHA1-80 per RFC 3711, AES-GCM per
+ *    RFC 7714) that ours must produce for SRTP and SRTCP (libre takes
+ *    master keys only, so the RFC 7714 session-key vectors reach it
+ *    through the reference);
  *  - Debian's libsrtp2 as an oracle: it protects and we unprotect, we
  *    protect and it unprotects, RTP and RTCP, both suites, across a
  *    sequence number wrap (rollover counter);
  *  - replay: a packet accepted once is refused the second time, also
  *    an old one below the window; a tampered packet fails.
  */
+#include <stdio.h>
 #include <string.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -250,6 +254,212 @@ static int test_srtp_reference_gcm(void)
 	};
 
 	return check_vs_ref(CALLS_SRTP_AEAD_AES_128_GCM, key, salt);
+}
+
+
+static size_t unhex(const char *h, uint8_t *out, size_t max)
+{
+	size_t n = 0;
+
+	while (h[0] && h[1] && n < max) {
+		unsigned v;
+
+		if (sscanf(h, "%2x", &v) != 1)
+			break;
+		out[n++] = (uint8_t)v;
+		h += 2;
+	}
+
+	return n;
+}
+
+
+/* AES-128-GCM seal: aad1 || aad2 as AAD, p in place, tag to tag */
+static int ref_gcm(const uint8_t *ke, const uint8_t *iv,
+		   const uint8_t *aad1, size_t aad1n,
+		   const uint8_t *aad2, size_t aad2n,
+		   uint8_t *p, size_t pn, uint8_t *tag)
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	int n, ok;
+
+	ok = c && EVP_EncryptInit_ex(c, EVP_aes_128_gcm(), NULL, NULL, NULL)
+		&& EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, 12, NULL)
+		&& EVP_EncryptInit_ex(c, NULL, NULL, ke, iv)
+		&& EVP_EncryptUpdate(c, NULL, &n, aad1, (int)aad1n)
+		&& (!aad2n || EVP_EncryptUpdate(c, NULL, &n, aad2,
+						 (int)aad2n))
+		&& (!pn || EVP_EncryptUpdate(c, p, &n, p, (int)pn))
+		&& EVP_EncryptFinal_ex(c, p + pn, &n)
+		&& EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, tag);
+	EVP_CIPHER_CTX_free(c);
+
+	return ok ? 0 : EPROTO;
+}
+
+
+/*
+ * Reference SRTCP with session keys (RFC 7714 9.1 for GCM, RFC 3711
+ * 3.4 for AES-CM + HMAC-SHA1-80), E flag set, SRTCP index idx.
+ */
+static int ref_srtcp_sess(enum calls_srtp_suite suite, const uint8_t *ke,
+			  const uint8_t *ks, const uint8_t *ka, uint32_t idx,
+			  uint8_t *pkt, size_t *lenp)
+{
+	size_t len = *lenp;
+	uint8_t iv[16] = {0}, eix[4];
+	int i, err = 0;
+
+	eix[0] = (uint8_t)(0x80 | (idx >> 24));
+	eix[1] = (uint8_t)(idx >> 16);
+	eix[2] = (uint8_t)(idx >> 8);
+	eix[3] = (uint8_t)idx;
+
+	if (suite == CALLS_SRTP_AEAD_AES_128_GCM) {
+		/* IV = 00 00 SSRC 00 00 index XOR salt; AAD hdr + E|idx */
+		memcpy(iv + 2, pkt + 4, 4);
+		memcpy(iv + 8, eix, 4);
+		iv[8] &= 0x7f;
+		for (i = 0; i < 12; i++)
+			iv[i] ^= ks[i];
+		err = ref_gcm(ke, iv, pkt, 8, eix, 4, pkt + 8, len - 8,
+			      pkt + len);
+		memcpy(pkt + len + 16, eix, 4);
+		*lenp = len + 20;
+	}
+	else {
+		EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+		uint8_t tag[20];
+		unsigned tagn = 0;
+		int n;
+
+		memcpy(iv, ks, 14);
+		for (i = 0; i < 4; i++)
+			iv[4 + i] ^= pkt[4 + i];
+		iv[10] ^= (idx >> 24) & 0x7f;
+		iv[11] ^= idx >> 16;
+		iv[12] ^= idx >> 8;
+		iv[13] ^= idx;
+		if (!c || !EVP_EncryptInit_ex(c, EVP_aes_128_ctr(), NULL, ke,
+					      iv) ||
+		    !EVP_EncryptUpdate(c, pkt + 8, &n, pkt + 8,
+				       (int)len - 8))
+			err = EPROTO;
+		EVP_CIPHER_CTX_free(c);
+		memcpy(pkt + len, eix, 4);
+		if (!HMAC(EVP_sha1(), ka, 20, pkt, len + 4, tag, &tagn))
+			err = EPROTO;
+		memcpy(pkt + len + 4, tag, 10);
+		*lenp = len + 14;
+	}
+
+	return err;
+}
+
+
+/*
+ * RFC 7714 16.1.1 (RTP) and 17.1 (RTCP): the reference transform on
+ * the RFC's session key and salt gives the RFC's bytes; the other tests
+ * hold libre's output to this same reference.
+ */
+static int test_srtp_rfc7714_vectors(void)
+{
+	static const char *rtp =
+		"8040f17b8041f8d35501a0b247616c6c696120657374206f6d6e6973"
+		"2064697669736120696e207061727465732074726573";
+	static const char *srtp =
+		"8040f17b8041f8d35501a0b2f24de3a3fb34de6cacba861c9d7e4bca"
+		"be633bd50d294e6f42a5f47a51c7d19b36de3adf8833899d7f27beb1"
+		"6a9152cf765ee4390cce";
+	static const char *rtcp =
+		"81c8000d4d6172734e5450314e545032525450200000042a0000e930"
+		"4c756e61deadbeefdeadbeefdeadbeefdeadbeefdeadbeef";
+	static const char *srtcp =
+		"81c8000d4d61727363e94885dcdab67ca727d7662f6b7e997ff5c0f7"
+		"6c06f32dc676a5f1730d6fda4ce09b4686303ded0bb9275bc84aa458"
+		"96cf4d2fc5abf87245d9eade800005d4";
+	uint8_t ke[16], ks[12], pkt[128], exp[128], iv[12];
+	size_t n, en;
+	int i;
+
+	unhex("000102030405060708090a0b0c0d0e0f", ke, 16);
+	unhex("517569642070726f2071756f", ks, 12);
+
+	/* RTP: IV = 00 00 SSRC ROC SEQ XOR salt, AAD the header */
+	n = unhex(rtp, pkt, sizeof(pkt));
+	en = unhex(srtp, exp, sizeof(exp));
+	memset(iv, 0, sizeof(iv));
+	memcpy(iv + 2, pkt + 8, 4);
+	iv[10] = pkt[2];
+	iv[11] = pkt[3];
+	for (i = 0; i < 12; i++)
+		iv[i] ^= ks[i];
+	TEST_ERR(ref_gcm(ke, iv, pkt, 12, NULL, 0, pkt + 12, n - 12,
+			 pkt + n));
+	TEST_EQ(en, n + 16);
+	TEST_MEMEQ(exp, pkt, en);
+
+	n = unhex(rtcp, pkt, sizeof(pkt));
+	en = unhex(srtcp, exp, sizeof(exp));
+	TEST_ERR(ref_srtcp_sess(CALLS_SRTP_AEAD_AES_128_GCM, ke, ks, NULL,
+				0x5d4, pkt, &n));
+	TEST_EQ(en, n);
+	TEST_MEMEQ(exp, pkt, en);
+
+	return 0;
+}
+
+
+/* Our SRTCP equals the reference, both suites, indexes 1..3 */
+static int check_srtcp_vs_ref(enum calls_srtp_suite suite)
+{
+	struct calls_srtp *tx = NULL;
+	uint8_t key[16] = {9, 8, 7}, salt[14] = {1, 2, 3};
+	uint8_t ke[16], ks[14], ka[20], a[256], b[256];
+	size_t la, lb, saltn = calls_srtp_salt_len(suite);
+	uint32_t idx;
+	int err;
+
+	/* SRTCP labels: 3 cipher key, 4 auth key, 5 salt */
+	ref_kdf(key, salt, saltn, 0x03, ke, 16);
+	ref_kdf(key, salt, saltn, 0x04, ka, 20);
+	ref_kdf(key, salt, saltn, 0x05, ks, saltn);
+
+	err = calls_srtp_alloc(&tx, suite, key, 16, salt, saltn);
+	if (err)
+		return err;
+
+	for (idx = 1; idx <= 3; idx++) {
+		la = lb = mk_rtcp(a, 0xfeedf00d, "ref");
+		memcpy(b, a, la);
+		err = calls_srtp_protect_rtcp(tx, a, &la, sizeof(a));
+		if (!err)
+			err = ref_srtcp_sess(suite, ke, ks, ka, idx, b, &lb);
+		if (err)
+			break;
+		if (la != lb || memcmp(a, b, la)) {
+			unit_fail(__FILE__, __LINE__, "%s SRTCP %u differs",
+				  calls_srtp_suite_name(suite), idx);
+			err = EINVAL;
+			break;
+		}
+	}
+
+	mem_deref(tx);
+
+	return err;
+}
+
+
+static int test_srtp_reference_srtcp(void)
+{
+	int err;
+
+	err = check_srtcp_vs_ref(CALLS_SRTP_AES_CM_128_HMAC_SHA1_80);
+	if (err)
+		return err;
+
+	return check_srtcp_vs_ref(CALLS_SRTP_AEAD_AES_128_GCM);
 }
 
 
@@ -794,6 +1004,8 @@ const struct unit_suite suite_srtp = {"srtp", {
 	UNIT_CASE(test_srtp_kdf_rfc3711_b3),
 	UNIT_CASE(test_srtp_reference_cm),
 	UNIT_CASE(test_srtp_reference_gcm),
+	UNIT_CASE(test_srtp_rfc7714_vectors),
+	UNIT_CASE(test_srtp_reference_srtcp),
 	UNIT_CASE(test_srtp_oracle_cm_in),
 	UNIT_CASE(test_srtp_oracle_cm_out),
 	UNIT_CASE(test_srtp_oracle_gcm_in),
