@@ -114,6 +114,50 @@ static int rd_bin(struct rd *r, struct pl *pl)
 }
 
 
+/* Any msgpack integer (tag already read) as a double */
+static int rd_int_as_double(struct rd *r, uint8_t b, double *v)
+{
+	uint64_t u;
+	int err;
+
+	if (b <= 0x7f) {
+		*v = b;
+		return 0;
+	}
+
+	if (b >= 0xe0) {
+		*v = (int8_t)b;
+		return 0;
+	}
+
+	switch (b) {
+
+	case 0xcc: case 0xcd: case 0xce: case 0xcf:
+		err = rd_be(r, (size_t)1 << (b - 0xcc), &u);
+		if (!err)
+			*v = (double)u;
+		return err;
+
+	case 0xd0: case 0xd1: case 0xd2: case 0xd3: {
+		size_t n = (size_t)1 << (b - 0xd0);
+
+		err = rd_be(r, n, &u);
+		if (err)
+			return err;
+
+		/* sign-extend the n-byte two's complement value */
+		if (n < 8 && (u >> (8 * n - 1)) & 1)
+			u |= ~(uint64_t)0 << (8 * n);
+		*v = (double)(int64_t)u;
+		return 0;
+	}
+
+	default:
+		return EBADMSG;
+	}
+}
+
+
 static int rd_float(struct rd *r, double *v)
 {
 	uint64_t u;
@@ -140,11 +184,9 @@ static int rd_float(struct rd *r, double *v)
 			*v = f;
 		}
 	}
-	else if (b <= 0x7f) {
-		*v = b;      /* an integral value from a lenient encoder */
-	}
 	else {
-		return EBADMSG;
+		/* JavaScript encoders write integral numbers as integers */
+		return rd_int_as_double(r, b, v);
 	}
 
 	return err;

@@ -116,6 +116,22 @@ static int test_dcmsg_floats(void)
 	TEST_EQ(CALLS_DCMSG_RTT, m.type);
 	TEST_ASSERT(m.value == 0.5);
 
+	/* integers, as JavaScript msgpack encoders write 0 or 150 */
+	TEST_ERR(calls_dcmsg_decode(&m, (const uint8_t *)"\x04\x00", 2));
+	TEST_ASSERT(m.value == 0);
+	TEST_ERR(calls_dcmsg_decode(&m, (const uint8_t *)"\x05\xcc\x96", 3));
+	TEST_ASSERT(m.value == 150);
+	TEST_ERR(calls_dcmsg_decode(&m, (const uint8_t *)"\x05\xcd\x01\x00",
+				    4));
+	TEST_ASSERT(m.value == 256);
+	TEST_ERR(calls_dcmsg_decode(&m, (const uint8_t *)"\x06\xd1\xff\x38",
+				    4));
+	TEST_ASSERT(m.value == -200);
+	TEST_ERR(calls_dcmsg_decode(&m, (const uint8_t *)"\x06\xff", 2));
+	TEST_ASSERT(m.value == -1);
+	TEST_FAILS(EBADMSG, calls_dcmsg_decode(&m,
+				(const uint8_t *)"\x06\xce\x00", 3));
+
 	m.type = CALLS_DCMSG_JITTER;
 	m.value = 0.125;
 	TEST_ERR(encoded(&m, jitter, sizeof(jitter)));
