@@ -29,8 +29,10 @@
  * m-line gets port 0 (rejected, RFC 8843 says it leaves the bundle).
  * M-line recycling: this module does not pick the mid for a new track;
  * a caller that gives a new track the mid of an inactive m-line reuses
- * that m-line (same media type only); calls_sdp_next_mid() gives a fresh
- * numeric mid otherwise.
+ * that m-line (same media type, port not 0, and only the new track in
+ * the list for that mid; EINVAL otherwise); calls_sdp_next_mid() gives
+ * a fresh numeric mid. Port-0 m-lines are not reused (they stay, port
+ * 0, in every later offer).
  */
 #ifndef CALLS_SDP_H
 #define CALLS_SDP_H

@@ -559,6 +559,7 @@ static int offer_new(struct build *b, const struct calls_sdp *cur,
 
 	for (i = 0; i < trackc; i++) {
 		const struct calls_sdp_track *t = &trackv[i];
+		const struct calls_sdp_media *m;
 		struct pl mid;
 		uint32_t v;
 
@@ -566,8 +567,13 @@ static int offer_new(struct build *b, const struct calls_sdp *cur,
 				t->type != CALLS_SDP_VIDEO))
 			return EINVAL;
 
-		if (cur && calls_sdp_media_by_mid(cur, t->mid))
+		m = cur ? calls_sdp_media_by_mid(cur, t->mid) : NULL;
+		if (m) {
+			/* reusing an m-line: same type, not rejected */
+			if (!t->removed && (m->type != t->type || !m->port))
+				return EINVAL;
 			continue;
+		}
 		if (t->removed)
 			continue;
 

@@ -548,8 +548,17 @@ static int test_sdp_offer_renegotiate(void)
 		{CALLS_SDP_VIDEO, "3", "sessC", "screen_sessC_b", 2222, "sfu",
 		 false, false},
 	};
+	struct calls_sdp_local cl = {
+		.ice_ufrag = "cliU", .ice_pwd = "clientPasswordLongEnough",
+		.fp = "11:22", .setup = CALLS_SDP_SETUP_ACTIVE,
+		.sess_id = 7, .sess_version = 2,
+	};
+	struct calls_sdp_track mic = {
+		CALLS_SDP_AUDIO, "0", "cli", "mic", 31, "cli", false, false,
+	};
+	struct calls_sdp *cans = NULL;
 	const struct calls_sdp_media *m;
-	char *s = NULL, *s2 = NULL;
+	char *s = NULL, *s2 = NULL, *ca = NULL;
 
 	loc_init(&loc);
 	loc.sess_version = 2;
@@ -586,30 +595,42 @@ static int test_sdp_offer_renegotiate(void)
 	TEST_ASSERT(calls_sdp_has_fb(m, 96, "ccm fir"));
 	TEST_EQ(CALLS_SDP_SENDONLY, m->dir);
 
-	/* the client's answer would say recvonly; use our offer with
-	 * directions reversed as "current": remove the voice track */
+	/* the client answers (our client-side answer builder, with its
+	 * microphone on mid 0); on that answer, remove the voice track */
+	TEST_ERR(calls_sdp_answer(&ca, o2, &cl, &mic, 1));
+	TEST_ERR(parse_str(ca, &cans));
+	TEST_EQ(CALLS_SDP_SETUP_ACTIVE, cans->mediav[0].setup);
+	TEST_EQ(CALLS_SDP_SENDONLY, cans->mediav[0].dir);
+	TEST_EQ(CALLS_SDP_RECVONLY, cans->mediav[2].dir);
+	TEST_EQ(CALLS_SDP_RECVONLY, cans->mediav[3].dir);
+	TEST_ASSERT(!cans->ice_lite);
+
 	tv[0].removed = true;
-	TEST_ERR(calls_sdp_offer(&s2, o2, &loc, tv, 2, true));
+	TEST_ERR(calls_sdp_offer(&s2, cans, &loc, tv, 2, true));
 	TEST_ERR(parse_str(s2, &o3));
 	TEST_EQ(4, o3->mediac);
+	TEST_EQ(CALLS_SDP_RECVONLY, o3->mediav[0].dir);
 	m = &o3->mediav[2];
 	TEST_EQ(9, m->port);
 	TEST_EQ(0, m->ssrcc);
 	TEST_EQ(0, m->msid.l);
-	TEST_ASSERT(!(m->dir & CALLS_SDP_SENDONLY));
+	TEST_EQ(CALLS_SDP_INACTIVE, m->dir);
+	TEST_EQ(CALLS_SDP_SENDONLY, o3->mediav[3].dir);
 	TEST_EQ(0, pl_strcmp(&o3->mediav[3].msid,
 			     "sessC screen_sessC_b"));
-	mem_deref(s2);
-	mem_deref(o3);
+	s2 = mem_deref(s2);
+	o3 = mem_deref(o3);
 
 	/* stopped: port 0, out of the BUNDLE */
 	tv[0].stop = true;
-	TEST_ERR(calls_sdp_offer(&s2, o2, &loc, tv, 2, true));
+	TEST_ERR(calls_sdp_offer(&s2, cans, &loc, tv, 2, true));
 	TEST_ERR(parse_str(s2, &o3));
 	TEST_EQ(4, o3->mediac);
 	TEST_EQ(0, o3->mediav[2].port);
 	TEST_EQ(0, pl_strcmp(&o3->bundle, "0 1 3"));
 
+	mem_deref(cans);
+	mem_deref(ca);
 	mem_deref(o3);
 	mem_deref(o2);
 	mem_deref(offer);
@@ -761,6 +782,50 @@ static int test_sdp_chromium(void)
 }
 
 
+/*
+ * Recycling: after Chromium took the voice track at mid 2 as removed
+ * (inactive), a new voice track given mid 2 reuses that m-line; a
+ * video track cannot take an audio m-line.
+ */
+static int test_sdp_offer_recycle(void)
+{
+	static const char cur_s[] =
+		"v=0\r\no=- 1 3 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
+		"a=group:BUNDLE 0 1 2\r\n"
+		"m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n"
+		"a=rtpmap:111 opus/48000/2\r\na=sendonly\r\n"
+		"m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n"
+		"a=mid:1\r\na=sctp-port:5000\r\n"
+		"m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:2\r\n"
+		"a=rtpmap:111 opus/48000/2\r\na=inactive\r\n";
+	struct calls_sdp_track t = {
+		CALLS_SDP_AUDIO, "2", "sessD", "voice_sessD_z", 4444, "sfu",
+		false, false,
+	};
+	struct calls_sdp *cur = NULL, *o = NULL;
+	struct calls_sdp_local loc;
+	char *s = NULL;
+
+	loc_init(&loc);
+	TEST_ERR(parse_str(cur_s, &cur));
+	TEST_ERR(calls_sdp_offer(&s, cur, &loc, &t, 1, true));
+	TEST_ERR(parse_str(s, &o));
+	TEST_EQ(3, o->mediac);
+	TEST_EQ(CALLS_SDP_SENDONLY, o->mediav[2].dir);
+	TEST_EQ(0, pl_strcmp(&o->mediav[2].msid, "sessD voice_sessD_z"));
+	TEST_EQ(4444, o->mediav[2].ssrcv[0].ssrc);
+	mem_deref(o);
+	s = mem_deref(s);
+
+	t.type = CALLS_SDP_VIDEO;
+	TEST_FAILS(EINVAL, calls_sdp_offer(&s, cur, &loc, &t, 1, true));
+
+	mem_deref(cur);
+
+	return 0;
+}
+
+
 /* Client side (calls-lt): offer DC + sendonly audio/video, parse the
  * SFU's answer to it, produced by our own answer builder */
 static int test_sdp_client_offer(void)
@@ -837,6 +902,7 @@ const struct unit_suite suite_sdp = {"sdp", {
 	UNIT_CASE(test_sdp_offer_pt_collision),
 	UNIT_CASE(test_sdp_aiortc_answer_next_offer),
 	UNIT_CASE(test_sdp_chromium),
+	UNIT_CASE(test_sdp_offer_recycle),
 	UNIT_CASE(test_sdp_client_offer),
 	UNIT_CASE(test_sdp_helpers),
 	{NULL, NULL}}};
