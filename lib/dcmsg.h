@@ -9,7 +9,7 @@
  *   1 Ping, 2 Pong                     no payload
  *   3 SDP                              bin: zlib(JSON SessionDescription)
  *   4 LossRate, 5 RoundTripTime,
- *   6 Jitter                           float64 (float32 accepted)
+ *   6 Jitter                           float64 (float32, integers accepted)
  *   7 Lock                             request: none; response: bool
  *   8 Unlock                           no payload
  *   9 MediaMap                         map mid -> {type, sender_id}
