@@ -34,17 +34,17 @@ media_start() {
 setup_file() {
 	local why=""
 	if ! "$PY" -c 'import aiortc, numpy' 2>/dev/null; then
-		why="python3-aiortc or python3-numpy missing (scripts/bootstrap)"
+		why="python3-aiortc or python3-numpy missing"
 	else
 		media_start probe
 		if [ -z "$RTC" ]; then
-			why="calls-sfu has no RTC port (no rtc= on its ready line)"
+			why="calls-sfu has no RTC port (no rtc= when ready)"
 		else
 			run timeout 30 "$PY" "$HARNESS" probe --api "$API" \
 				--timeout 25
 			case $status in
 			0) ;;
-			3) why="calls-sfu answers no SDP offer (media plane absent from this build)" ;;
+			3) why="calls-sfu answers no SDP offer" ;;
 			*) why="" ;;  # tests run and show the failure
 			esac
 		fi
@@ -80,7 +80,7 @@ teardown() {
 	scenario connect
 }
 
-@test "media: A's 440 Hz Opus tone is decoded by B at 440 +- 10 Hz" {
+@test "media: tones of A (440 Hz), B (660 Hz) heard by the others +-10 Hz" {
 	scenario tone
 }
 
@@ -100,10 +100,10 @@ teardown() {
 	scenario vad
 }
 
-@test "media: a peer on ICE-TCP only (RFC 4571 bridge) connects and is heard" {
+@test "media: a peer on ICE-TCP only (RFC 4571 bridge) connects, is heard" {
 	need_media
 	media_start "m$BATS_TEST_NUMBER"
-	[ -n "$RTC_TCP" ] || skip "no rtc_tcp= on the ready line (no ICE-TCP)"
+	[ -n "$RTC_TCP" ] || skip "no rtc_tcp= when ready (no ICE-TCP)"
 	run timeout 120 "$PY" "$HARNESS" icetcp --api "$API" --rtc "$RTC" \
 		--rtc-tcp "$RTC_TCP" --timeout 100
 	echo "$output"
@@ -120,8 +120,8 @@ teardown() {
 
 @test "media: headless Chromium hears an aiortc tone and shares a VP8 screen" {
 	need_media
-	[ -x /usr/bin/chromium ] || skip "/usr/bin/chromium missing (scripts/bootstrap)"
-	command -v node >/dev/null || skip "node missing (scripts/bootstrap)"
+	[ -x /usr/bin/chromium ] || skip "/usr/bin/chromium missing"
+	command -v node >/dev/null || skip "node missing"
 	if [ ! -d "$BROWSER/node_modules/playwright-core" ]; then
 		# pinned by package-lock.json; never downloads a browser
 		PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$BROWSER" \
@@ -129,7 +129,8 @@ teardown() {
 	fi
 	media_start "m$BATS_TEST_NUMBER"
 	run timeout 150 "$PY" "$BROWSER/relay.py" --api "$API" \
-		--browser-dir "$BROWSER" --profile "$BATS_TEST_TMPDIR/chromium" \
+		--browser-dir "$BROWSER" \
+		--profile "$BATS_TEST_TMPDIR/chromium" \
 		--timeout 120
 	echo "$output"
 	[ "$status" -eq 0 ]

@@ -699,14 +699,14 @@ async def wait_sink(rx, tx, kind, timeout=WAIT):
     return rx.sink_from(tx, kind)
 
 
-async def tone_check(rx, sink, what, seconds=2.0):
+async def tone_check(rx, sink, what, seconds=2.0, want=440.0):
     sink.clear()
     await until(lambda: len(sink.samples) >= RATE * seconds,
                 "%.0f s of decoded audio at %s" % (seconds, rx.name),
                 WAIT + seconds)
     hz = dominant_hz(sink.samples[-int(RATE * seconds):])
-    check(abs(hz - 440) <= 10, "%s: dominant frequency %.1f Hz is 440 "
-          "+- 10" % (what, hz))
+    check(abs(hz - want) <= 10, "%s: dominant frequency %.1f Hz is %.0f "
+          "+- 10" % (what, hz, want))
     return hz
 
 
@@ -748,11 +748,23 @@ async def two_with_tone(ctx, gate_ms=0):
 
 
 async def sc_tone(ctx):
+    """A sends 440 Hz, B 660 Hz, C listens: each hears the right one"""
     a, b, tone, _ = await two_with_tone(ctx)
     s = await wait_sink(b, a, "voice")
     check(True, "B's MediaMap says voice from A's session")
     await tone_check(b, s, "B decodes A's tone")
-    check(not a.errors and not b.errors, "no signaling errors")
+    c = await ctx.peer("C")
+    await b.publish(Tone(660.0))
+    ca, cb = await wait_sink(c, a, "voice"), await wait_sink(c, b, "voice")
+    ab = await wait_sink(a, b, "voice")
+    check(ca is not cb, "C receives A's and B's voice on two tracks")
+    await asyncio.gather(
+        tone_check(c, ca, "C decodes A's tone", want=440.0),
+        tone_check(c, cb, "C decodes B's tone", want=660.0),
+        tone_check(a, ab, "A decodes B's tone", want=660.0))
+    check(a.sink_from(a, "voice") is None and
+          b.sink_from(b, "voice") is None, "nobody receives their own voice")
+    check(not any(p.errors for p in (a, b, c)), "no signaling errors")
 
 
 async def sc_mute(ctx):
