@@ -944,8 +944,10 @@ static int tconn_queue(struct tconn *tc, const uint8_t *a, size_t alen,
 		tc->wbuf = nb;
 		tc->wcap = cap;
 	}
-	memcpy(tc->wbuf + tc->wlen, a, alen);
-	memcpy(tc->wbuf + tc->wlen + alen, b, blen);
+	if (alen)
+		memcpy(tc->wbuf + tc->wlen, a, alen);
+	if (blen)
+		memcpy(tc->wbuf + tc->wlen + alen, b, blen);
 	tc->wlen += alen + blen;
 
 	return fd_listen(tc->fd, FD_READ | FD_WRITE, tconn_fd_h, tc);
