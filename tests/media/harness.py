@@ -32,6 +32,7 @@ import struct
 import sys
 import time
 import urllib.error
+import zlib
 import urllib.request
 
 import msgpack
@@ -57,6 +58,7 @@ RTC_SCREEN_ON, RTC_SCREEN_OFF, RTC_VOICE_ON, RTC_VOICE_OFF = 5, 6, 7, 8
 # DC message types (rtcd service/rtc/dc/msg.go)
 DC_PING, DC_PONG, DC_SDP, DC_LOSS, DC_RTT, DC_JITTER = 1, 2, 3, 4, 5, 6
 DC_LOCK, DC_UNLOCK, DC_MEDIAMAP = 7, 8, 9
+SDP_VIA_DC = 1002       # inbox tag: an SDP that came over calls-dc
 
 
 class Fail(Exception):
@@ -370,8 +372,10 @@ def direction(attrs):
 class Peer:
     """One simulated user: a session of the plugin plus an aiortc peer"""
 
-    def __init__(self, sig, call_id, name):
+    def __init__(self, sig, call_id, name, dc_signaling=False):
         self.sig, self.call_id, self.name = sig, call_id, name
+        self.dc_signaling = dc_signaling
+        self.sdp_paths = []         # (direction, type, "ws" or "dc")
         self.sid = new_id()
         self.uid = "user-" + name
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
@@ -433,8 +437,15 @@ class Peer:
             m["data"] = data.encode() if isinstance(data, str) else data
         await self.sig.send("rtc", m)
 
-    async def send_sdp(self, typ, sdp):
-        await self.rtc(RTC_SDP, json.dumps({"type": typ, "sdp": sdp}))
+    async def send_sdp(self, typ, sdp, via="ws"):
+        body = json.dumps({"type": typ, "sdp": sdp})
+        self.sdp_paths.append(("out", typ, via))
+        if via == "dc":
+            # rtcd's DC SDP message: bin of zlib(JSON description)
+            self.dc.send(msgpack.packb(DC_SDP) + msgpack.packb(
+                zlib.compress(body.encode()), use_bin_type=True))
+        else:
+            await self.rtc(RTC_SDP, body)
 
     async def join(self, offer_filter=None):
         """join + the first offer (data channel only)"""
@@ -443,7 +454,7 @@ class Peer:
         await self.sig.send("join", {
             "callID": self.call_id, "userID": self.uid,
             "sessionID": self.sid, "channelID": "chan-" + self.call_id,
-            "av1Support": False, "dcSignaling": False})
+            "av1Support": False, "dcSignaling": self.dc_signaling})
         self.t_join = time.monotonic()
         self.dc = self.pc.createDataChannel("calls-dc")
         self.dc.on("open", self._on_dc_open)
@@ -469,16 +480,18 @@ class Peer:
         while True:
             mtype, data = await self.inbox.get()
             try:
-                if mtype == RTC_SDP:
-                    await self._on_sdp(json.loads(data))
+                if mtype in (RTC_SDP, SDP_VIA_DC):
+                    await self._on_sdp(json.loads(data), "dc" if
+                                       mtype == SDP_VIA_DC else "ws")
                 elif mtype == RTC_ICE:
                     await self._on_candidate(json.loads(data))
             except Exception as e:  # recorded, checked by the scenarios
                 self.errors.append("%s: %r" % (self.name, e))
                 note("%s: signaling error %r" % (self.name, e))
 
-    async def _on_sdp(self, desc):
+    async def _on_sdp(self, desc, via="ws"):
         sdp = desc["sdp"]
+        self.sdp_paths.append(("in", desc["type"], via))
         if self.answer_filter:
             sdp = self.answer_filter(sdp)
         if desc["type"] == "answer":
@@ -493,7 +506,7 @@ class Peer:
                                                                  "offer"))
         await self._flush_cands()
         await self.pc.setLocalDescription(await self.pc.createAnswer())
-        await self.send_sdp("answer", self.pc.localDescription.sdp)
+        await self.send_sdp("answer", self.pc.localDescription.sdp, via)
 
     async def _on_candidate(self, msg):
         c = msg.get("candidate", msg)
@@ -543,6 +556,13 @@ class Peer:
             self.locks.put_nowait(payload)
         elif t == DC_MEDIAMAP:
             self.media_map.update(payload or {})
+        elif t == DC_SDP:
+            try:
+                raw = zlib.decompress(payload)
+            except (zlib.error, TypeError) as e:
+                self.errors.append("%s: DC SDP: %r" % (self.name, e))
+                return
+            self.inbox.put_nowait((SDP_VIA_DC, raw))
 
     async def lock(self):
         """DC Lock until granted (rtcd may hold it for its own offer)"""
@@ -568,7 +588,8 @@ class Peer:
         await self.lock()
         try:
             await self.pc.setLocalDescription(await self.pc.createOffer())
-            await self.send_sdp("offer", self.pc.localDescription.sdp)
+            await self.send_sdp("offer", self.pc.localDescription.sdp,
+                                "dc" if self.dc_signaling else "ws")
             await self._wait_answer()
         finally:
             self.unlock()
@@ -861,6 +882,38 @@ async def sc_vad(ctx):
     check(True, "vad VoiceOff for A after silence")
     check(not any(s == b.sid for s, _, _ in ctx.sig.vad),
           "no vad for B (it sends nothing)")
+
+
+async def sc_dcsignal(ctx):
+    """A joins with dcSignaling: after calls-dc opens, server offers and
+    the answers to A's offers travel over calls-dc (zlib JSON), as rtcd
+    does; B signals over the WebSocket"""
+    a = Peer(ctx.sig, ctx.call, "A", dc_signaling=True)
+    ctx.peers.append(a)
+    await a.join()
+    await a.connected()
+    b = await ctx.peer("B")
+    await b.publish(Tone(440.0))
+    await until(lambda: a.sink_from(b, "voice") is not None,
+                "A receives B's voice")
+    offers = [v for d, t, v in a.sdp_paths if d == "in" and t == "offer"]
+    if offers and all(v == "ws" for v in offers):
+        raise Absent("calls-sfu sent its offers to a dcSignaling session "
+                     "over the WebSocket: SDP over calls-dc not "
+                     "implemented")
+    check(offers and all(v == "dc" for v in offers),
+          "server offers to A came over calls-dc (%s)" % offers)
+    check(("out", "answer", "dc") in a.sdp_paths,
+          "A answered over calls-dc")
+    await tone_check(a, a.sink_from(b, "voice"), "A decodes B's tone")
+    n = len(a.sdp_paths)
+    await a.publish(Tone(660.0))
+    new = a.sdp_paths[n:]
+    check(("out", "offer", "dc") in new and ("in", "answer", "dc") in new,
+          "A's offer over calls-dc answered over calls-dc (%s)" % new)
+    await tone_check(b, await wait_sink(b, a, "voice"), "B decodes A's "
+                     "tone", want=660.0)
+    check(not a.errors and not b.errors, "no signaling errors")
 
 
 class TcpBridge(asyncio.DatagramProtocol):
@@ -1170,7 +1223,8 @@ SCENARIOS = {
     "probe": sc_probe,
     "connect": sc_connect, "tone": sc_tone, "mute": sc_mute,
     "leave": sc_leave, "screen": sc_screen, "vad": sc_vad,
-    "icetcp": sc_icetcp, "fingerprint": sc_fingerprint,
+    "icetcp": sc_icetcp, "dcsignal": sc_dcsignal,
+    "fingerprint": sc_fingerprint,
     "garbage": sc_garbage, "demo": sc_demo, "bench": sc_bench,
 }
 
