@@ -880,6 +880,16 @@ async def sc_vad(ctx):
                             for s, t, _ in ctx.sig.vad),
                 "vad VoiceOff for A after silence")
     check(True, "vad VoiceOff for A after silence")
+
+    def count(typ):
+        return sum(1 for s, t, _ in ctx.sig.vad if s == a.sid and t == typ)
+    on, off = count(RTC_VOICE_ON), count(RTC_VOICE_OFF)
+    tone.silent = False
+    await until(lambda: count(RTC_VOICE_ON) > on, "VoiceOn again")
+    check(True, "vad VoiceOn again when A speaks again")
+    await a.rtc(RTC_MUTE)
+    await until(lambda: count(RTC_VOICE_OFF) > off, "VoiceOff on Mute", 5)
+    check(True, "Mute gives vad VoiceOff (rtcd resets the monitor)")
     check(not any(s == b.sid for s, _, _ in ctx.sig.vad),
           "no vad for B (it sends nothing)")
 
@@ -1040,6 +1050,27 @@ def garbage_sets(rtc, captured):
     ]
 
 
+async def tcp_garbage(ctx, errs):
+    """Garbage on the ICE-TCP port: RFC 4571 frames of random bytes, a
+    frame cut short; the port keeps accepting connections"""
+    host, port = ctx.args.rtc_tcp.rsplit(":", 1)
+    r = random.Random(11)
+    e0 = errs()
+    _, w = await asyncio.open_connection(host, int(port))
+    for _ in range(5):
+        junk = bytes(r.getrandbits(8) for _ in range(r.randint(1, 200)))
+        w.write(struct.pack("!H", len(junk)) + junk)
+    w.write(struct.pack("!H", 1000) + b"\x80" * 10)   # cut short
+    await w.drain()
+    await until(lambda: errs() > e0, "TCP garbage to be counted", 5)
+    check(True, "RFC 4571 frames of garbage on ICE-TCP counted (+%d)" %
+          (errs() - e0))
+    w.close()
+    _, w2 = await asyncio.open_connection(host, int(port))
+    check(True, "the ICE-TCP port still accepts connections")
+    w2.close()
+
+
 async def sc_garbage(ctx):
     host, port = ctx.args.rtc.rsplit(":", 1)
     dst = (host, int(port))
@@ -1085,6 +1116,8 @@ async def sc_garbage(ctx):
     check(True, "replayed SRTP from A's address counted (+%d)" %
           (errs() - e0))
     sock.close()
+    if ctx.args.rtc_tcp:
+        await tcp_garbage(ctx, errs)
     check(a.pc.connectionState == "connected" and
           b.pc.connectionState == "connected", "both peers still connected")
     await tone_check(b, s, "after garbage, B still decodes A's tone")
