@@ -125,7 +125,7 @@ teardown() {
 	scenario garbage
 }
 
-@test "media: headless Chromium hears an aiortc tone and shares a VP8 screen" {
+@test "media: Chromium hears aiortc, shares a VP8 screen, speaks (VAD)" {
 	need_media
 	[ -x /usr/bin/chromium ] || skip "/usr/bin/chromium missing"
 	command -v node >/dev/null || skip "node missing"

@@ -13,8 +13,10 @@ call, sending a 440 Hz tone. drive.js (playwright-core) opens the page in
 Checks: the page connects (ICE/DTLS, calls-dc); it receives A's audio
 (getStats inbound-rtp packetsReceived > 0 and audioLevel rising above
 0.05); it shares a canvas as its screen (ScreenOn, DC lock, VP8) and A
-decodes its frames with the canvas colours. Prints "ok: ..." lines; exit
-0, or 1 with "FAIL: ...".
+decodes its frames with the canvas colours; it publishes its fake
+microphone: A decodes it and its audio-level extension gives a `vad`
+VoiceOn for the page's session. Prints "ok: ..." lines; exit 0, or 1 with
+"FAIL: ...".
 """
 import argparse
 import asyncio
@@ -158,6 +160,20 @@ async def run(args):
               (s.frames, f.width, f.height))
         check(lm[0] > 150 and lm[2] < 100, "left half red %s" % lm)
         check(rm[2] > 150 and rm[0] < 100, "right half blue %s" % rm)
+        mic = await page.step("mic", 30)
+        check(mic.get("audioLevelExt") is True, "Chromium publishes its "
+              "fake microphone; the answer has the audio-level extension")
+        await h.until(lambda: a.sink_from(page, "voice") is not None,
+                      "A receives Chromium's voice")
+        v = a.sink_from(page, "voice")
+        await h.until(lambda: len(v.samples) >= h.RATE, "1 s of Chromium's "
+                      "voice decoded at A", 20)
+        check(True, "A decodes Chromium's voice (%d packets)" %
+              (await a.inbound(v))[0])
+        await h.until(lambda: any(sid == page.sid and t == h.RTC_VOICE_ON
+                                  for sid, t, _ in ctx.sig.vad),
+                      "vad VoiceOn for Chromium's session", 20)
+        check(True, "Chromium's audio levels give vad VoiceOn")
         await page.ws.send(json.dumps({"op": "done"}))
         await page.step("done", 10)
         server.close()
