@@ -335,6 +335,7 @@ int media_offer(struct peer *p, const char *text, bool dc)
 	if (!p->answered) {
 		p->answered = true;
 		trickle(p);
+		peer_answered(p);
 	}
 
 	fwd_itracks_update(p, offer);

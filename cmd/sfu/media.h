@@ -173,6 +173,7 @@ struct peer {
 	struct otrack *offering;     /**< the action in flight         */
 	struct tmr tmr_neg;          /**< answer / lock wait timeout   */
 	struct tmr tmr_kick;         /**< runs the queue from the loop */
+	struct tmr tmr_ice;          /**< connect deadline after answer*/
 	uint64_t sdp_version;
 	struct list queue;           /**< struct otrack (le_q)         */
 

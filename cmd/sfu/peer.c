@@ -278,6 +278,7 @@ static void on_net_state(struct sfu_rtcnet_ep *ep, enum sfu_rtcnet_state st,
 		sfu_metrics_conn_state(p->med->m, "connected");
 		if (!p->connected) {
 			p->connected = true;
+			tmr_cancel(&p->tmr_ice);
 			sfu_metrics_observe(p->med->m,
 					    SFU_HIST_CONNECTION_TIME, p->gid,
 					    peer_age_ms(p) / 1000.0);
@@ -300,10 +301,30 @@ static void on_net_state(struct sfu_rtcnet_ep *ep, enum sfu_rtcnet_state st,
 }
 
 
+static void ice_timeout(void *arg)
+{
+	struct peer *p = arg;
+
+	if (!p->connected)
+		peer_fail(p, "ice", "ICE not connected in time");
+}
+
+
+void peer_answered(struct peer *p)
+{
+	if (!p || !p->med->net || p->connected)
+		return;
+
+	tmr_start(&p->tmr_ice, sfu_rtcnet_consent_ms(p->med->net),
+		  ice_timeout, p);
+}
+
+
 static void destructor(void *arg)
 {
 	struct peer *p = arg;
 
+	tmr_cancel(&p->tmr_ice);
 	tmr_cancel(&p->tmr_neg);
 	tmr_cancel(&p->tmr_kick);
 	list_unlink(&p->le_all);
@@ -347,6 +368,7 @@ int peer_alloc(struct peer **pp, struct sfu_media *med,
 	p->sdp_version = 1;
 	tmr_init(&p->tmr_neg);
 	tmr_init(&p->tmr_kick);
+	tmr_init(&p->tmr_ice);
 	rand_str(p->cname, sizeof(p->cname));
 
 	err  = str_dup(&p->sid, sfu_session_id(s));

@@ -24,6 +24,9 @@ int  peer_alloc(struct peer **pp, struct sfu_media *med,
 /** Starts the DTLS server with the client's a=fingerprint value
  *  ("sha-256 AB:..."); later calls only update the fingerprint */
 int  peer_dtls_start(struct peer *p, const char *fp);
+/** The answer is out: the client must connect within the consent
+ *  timeout (30 s) or the session ends (pion's ICE failure) */
+void peer_answered(struct peer *p);
 /** Sends one DC message on `calls-dc` (ENOTCONN before it opened) */
 int  peer_dc_send(struct peer *p, bool is_text, const uint8_t *buf,
 		  size_t len);
