@@ -287,7 +287,8 @@ static void answer_decide(struct mline *l, const struct calls_sdp_media *m,
 	l->mid   = m->mid;
 	l->rsize = m->rtcp_rsize;
 
-	if (!m->port)
+	/* port 0 is a rejected line, unless bundle-only (RFC 8843) */
+	if (!m->port && !m->bundle_only)
 		return;
 
 	switch (m->type) {

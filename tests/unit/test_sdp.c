@@ -870,6 +870,41 @@ static int test_sdp_client_offer(void)
 }
 
 
+/* a=bundle-only with port 0 (max-bundle) is accepted, not rejected */
+static int test_sdp_answer_bundle_only(void)
+{
+	static const char offer_s[] =
+		"v=0\r\no=- 5 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
+		"a=group:BUNDLE 0 1\r\n"
+		"m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n"
+		"a=mid:0\r\na=sctp-port:5000\r\n"
+		"m=audio 0 UDP/TLS/RTP/SAVPF 111\r\na=mid:1\r\n"
+		"a=bundle-only\r\na=rtpmap:111 opus/48000/2\r\n";
+	struct calls_sdp *offer = NULL, *ans = NULL;
+	struct calls_sdp_local loc;
+	char *s = NULL, dbg[512];
+
+	loc_init(&loc);
+	TEST_ERR(parse_str(offer_s, &offer));
+	TEST_ASSERT(offer->mediav[1].bundle_only);
+	TEST_ERR(calls_sdp_answer(&s, offer, &loc, NULL, 0));
+	TEST_ERR(parse_str(s, &ans));
+	TEST_EQ(9, ans->mediav[1].port);
+	TEST_EQ(0, pl_strcmp(&ans->bundle, "0 1"));
+
+	/* the debug printer names what it saw */
+	re_snprintf(dbg, sizeof(dbg), "%H", calls_sdp_debug, ans);
+	TEST_ASSERT(strstr(dbg, "2 media") != NULL);
+	TEST_ASSERT(strstr(dbg, "ice-lite") != NULL);
+
+	mem_deref(ans);
+	mem_deref(offer);
+	mem_deref(s);
+
+	return 0;
+}
+
+
 static int test_sdp_helpers(void)
 {
 	TEST_EQ(CALLS_SDP_RECVONLY, calls_sdp_dir_reverse(CALLS_SDP_SENDONLY));
@@ -898,6 +933,7 @@ const struct unit_suite suite_sdp = {"sdp", {
 	UNIT_CASE(test_sdp_answer_aiortc),
 	UNIT_CASE(test_sdp_answer_firefox_track),
 	UNIT_CASE(test_sdp_answer_reject),
+	UNIT_CASE(test_sdp_answer_bundle_only),
 	UNIT_CASE(test_sdp_offer_renegotiate),
 	UNIT_CASE(test_sdp_offer_pt_collision),
 	UNIT_CASE(test_sdp_aiortc_answer_next_offer),
