@@ -620,9 +620,6 @@ static void ring_put(struct itrack *in, const uint8_t *buf, size_t len,
 
 static void rtp_recv(struct peer *p, uint8_t *buf, size_t len)
 {
-	struct calls_rtp_hdr h;
-	struct itrack *in;
-	struct le *le;
 	int err;
 
 	if (!p->srtp_rx)
@@ -634,6 +631,16 @@ static void rtp_recv(struct peer *p, uint8_t *buf, size_t len)
 		sfu_metrics_rtc_error(p->med->m, p->gid, "rtp");
 		return;
 	}
+
+	fwd_rtp_plain(p, buf, len);
+}
+
+
+void fwd_rtp_plain(struct peer *p, uint8_t *buf, size_t len)
+{
+	struct calls_rtp_hdr h;
+	struct itrack *in;
+	struct le *le;
 
 	if (calls_rtp_parse(&h, buf, len))
 		return;
@@ -767,20 +774,26 @@ static void nack_answer(struct peer *rx, const struct calls_rtcp_pkt *pkt,
 
 static void rtcp_recv(struct peer *p, uint8_t *buf, size_t len)
 {
-	struct calls_rtcp_iter it;
-	struct calls_rtcp_pkt pkt;
 	int err;
 
 	if (!p->srtp_rx)
 		return;
 
 	err = calls_srtp_unprotect_rtcp(p->srtp_rx, buf, &len);
-	if (err)
-		log_debug("session %s: SRTCP in: %m", p->sid, err);
 	if (err) {
+		log_debug("session %s: SRTCP in: %m", p->sid, err);
 		sfu_metrics_rtc_error(p->med->m, p->gid, "rtp");
 		return;
 	}
+
+	fwd_rtcp_plain(p, buf, len);
+}
+
+
+void fwd_rtcp_plain(struct peer *p, const uint8_t *buf, size_t len)
+{
+	struct calls_rtcp_iter it;
+	struct calls_rtcp_pkt pkt;
 
 	++p->rtcp_in;
 	calls_rtcp_iter_init(&it, buf, len);

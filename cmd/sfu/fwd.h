@@ -43,6 +43,10 @@ int  fwd_rewrite(const uint8_t *pkt, size_t len,
 
 /** An SRTP or SRTCP packet from p's client (buf is modified) */
 void fwd_recv(struct peer *p, uint8_t *buf, size_t len);
+/** The same after SRTP/SRTCP: plain RTP (modified in place) or RTCP
+ *  (also the fuzz target's entry) */
+void fwd_rtp_plain(struct peer *p, uint8_t *buf, size_t len);
+void fwd_rtcp_plain(struct peer *p, const uint8_t *buf, size_t len);
 /** Syncs p's itracks with a description the client sent */
 void fwd_itracks_update(struct peer *p, const struct calls_sdp *sdp);
 /** Re-runs classification of p's itracks (ScreenOn/Off, VideoOn/Off) */

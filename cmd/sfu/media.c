@@ -621,6 +621,15 @@ static void kick_h(void *arg)
 }
 
 
+void media_run(struct peer *p)
+{
+	if (p) {
+		tmr_cancel(&p->tmr_kick);
+		neg_run(p);
+	}
+}
+
+
 void media_kick(struct peer *p)
 {
 	if (p && !p->closing && !tmr_isrunning(&p->tmr_kick))

@@ -218,6 +218,8 @@ void media_dc_open(struct peer *p);
 void media_dc_msg(struct peer *p, bool is_text, const uint8_t *buf,
 		  size_t len);
 void media_kick(struct peer *p);
+/** Runs the queue now (tests, fuzzing) instead of from the loop */
+void media_run(struct peer *p);
 /** Queue adding in to rx */
 void media_otrack_queue(struct peer *rx, struct itrack *in);
 /** Queue adding in to every other peer of its call */

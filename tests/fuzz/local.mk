@@ -195,3 +195,23 @@ tests_fuzz_fuzz_rtp_SOURCES = tests/fuzz/fuzz_rtp.c
 tests_fuzz_fuzz_rtp_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_rtp_LDADD = $(CALLS_LIBS)
 endif
+
+# calls-sfu media plane on client input: offers/answers, calls-dc
+# messages, plain RTP/RTCP after SRTP (sfu-media)
+FUZZ_SFU_MEDIA_SOURCES = tests/fuzz/fuzz_sfu_media.c $(SFU_MEDIA_SOURCES) \
+	cmd/sfu/rtc.c cmd/sfu/rtcnet.c cmd/sfu/cand.c cmd/sfu/metrics.c
+check_PROGRAMS += tests/fuzz/replay-sfu_media
+TESTS += tests/fuzz/replay-sfu_media
+tests_fuzz_replay_sfu_media_SOURCES = $(FUZZ_SFU_MEDIA_SOURCES) \
+	tests/fuzz/replay.c
+tests_fuzz_replay_sfu_media_CPPFLAGS = $(AM_CPPFLAGS) \
+	-I$(top_srcdir)/cmd/sfu -DCORPUS_DIR='"$(FUZZ_CORPUS)/sfu_media"'
+tests_fuzz_replay_sfu_media_LDADD = $(CALLS_LIBS)
+
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-sfu_media
+tests_fuzz_fuzz_sfu_media_SOURCES = $(FUZZ_SFU_MEDIA_SOURCES)
+tests_fuzz_fuzz_sfu_media_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu
+tests_fuzz_fuzz_sfu_media_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_sfu_media_LDADD = $(CALLS_LIBS)
+endif
