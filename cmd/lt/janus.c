@@ -1,0 +1,1190 @@
+/**
+ * @file janus.c  Target "janus": the same scenario against Janus's
+ *                VideoRoom plugin over Janus's HTTP transport
+ *
+ * One Janus session per target, one long poll (GET /janus/<session>)
+ * carrying every handle's events, one "control" handle that creates a
+ * room per call. Each user gets a publisher handle (it joins the room;
+ * with a JSEP offer when it sends voice or a screen) and, once the room
+ * has active publishers, a subscriber handle that subscribes to all of
+ * them (Janus offers, we answer with "start"; later publishers are added
+ * with "update"). Janus is a full ICE agent: our peers answer its checks
+ * (lt_peer). Muting stops our RTP source; Janus keeps the stream.
+ *
+ * Requests go through libre's HTTP client on the re_main thread. A
+ * request's state (struct jreq) lives until its response handler ran;
+ * the user that started it may be gone by then (jreq->ju is cleared).
+ */
+#include <string.h>
+#include <stdio.h>
+
+#define LOG_MODULE "janus"
+#include "log.h"
+#include "json.h"
+#include "lt.h"
+#include "janus.h"
+
+enum {
+	JSON_HASH  = 8,
+	JSON_DEPTH = 16,
+	POLL_MAXEV = 64,
+	REPOLL_MS  = 500,
+	FEEDS_MAX  = 64,
+	ROOM_PUBS  = 1000,
+};
+
+struct jroom {
+	struct le le;
+	unsigned call;
+	uint64_t id;
+	bool created;
+	bool creating;
+	struct list waiting;    /* struct juser (le) waiting for create */
+};
+
+struct juser;
+
+/** One Janus handle (hashed by its id in the target) */
+struct jhandle {
+	struct le he;
+	uint64_t id;
+	struct juser *ju;
+	bool sub;
+};
+
+struct juser {
+	struct le le;           /* in room->waiting                  */
+	struct lt_target *t;
+	struct lt_user *u;
+	struct jroom *room;
+	struct jhandle pub, sub;
+	struct lt_peer *ppeer;  /* publisher peer (sends)            */
+	struct lt_peer *speer;  /* subscriber peer (receives)        */
+	struct list reqs;       /* struct jreq in flight             */
+	uint64_t feeds[FEEDS_MAX];   /* feeds subscribed or asked    */
+	unsigned nfeeds, nasked;     /* nasked: sent to Janus        */
+	bool sub_busy;          /* a subscribe/update in flight      */
+	bool sub_attaching;
+	bool connected;
+	bool publishes;
+	bool left;
+};
+
+typedef void (jreq_h)(struct juser *ju, int err, const struct janus_msg *m,
+		      void *arg);
+
+struct jreq {
+	struct le le;           /* in juser->reqs                    */
+	struct lt_target *t;
+	struct juser *ju;       /* NULL once the user is gone        */
+	jreq_h *h;
+	void *arg;
+};
+
+struct lt_target {
+	struct http_cli *cli;
+	struct dnsc *dnsc;
+	char base[256];         /* http://host:port/janus            */
+	uint64_t session;
+	uint64_t ctl;           /* handle creating the rooms         */
+	uint64_t room_base;
+	struct hash *handles;   /* struct jhandle by id              */
+	struct list rooms;
+	struct tmr tmr;         /* re-poll after an error            */
+	lt_target_ready_h *readyh;
+	void *arg;
+	uint32_t tid;
+	unsigned users;
+	bool polling;
+	bool closing;
+	bool ready;
+	struct lt_target_conf conf;
+};
+
+static void poll_start(struct lt_target *t);
+static void sub_flush(struct juser *ju);
+
+/* ----------------------------------------------------------- JSON in */
+
+int janus_json_decode(struct odict **odp, const uint8_t *buf, size_t len)
+{
+	if (!odp || !buf || !len)
+		return EINVAL;
+
+	if (json_decode_odict(odp, JSON_HASH, (const char *)buf, len,
+			      JSON_DEPTH))
+		return EBADMSG;
+
+	return 0;
+}
+
+static const struct odict *obj(const struct odict *o, const char *key)
+{
+	const struct odict_entry *e;
+
+	e = o ? odict_get_type(o, ODICT_OBJECT, key) : NULL;
+	return e ? e->u.odict : NULL;
+}
+
+static uint64_t num(const struct odict *o, const char *key)
+{
+	const struct odict_entry *e;
+
+	e = o ? odict_get_type(o, ODICT_INT, key) : NULL;
+	return e && e->u.integer > 0 ? (uint64_t)e->u.integer : 0;
+}
+
+void janus_msg_read(struct janus_msg *m, const struct odict *o)
+{
+	const struct odict *pd, *err, *jsep;
+	const struct odict_entry *e;
+
+	if (!m)
+		return;
+
+	memset(m, 0, sizeof(*m));
+	if (!o)
+		return;
+
+	m->janus  = odict_string(o, "janus");
+	m->sender = num(o, "sender");
+	m->id     = num(obj(o, "data"), "id");
+
+	err = obj(o, "error");
+	if (err) {
+		e = odict_get_type(err, ODICT_INT, "code");
+		m->error_code = e ? e->u.integer : -1;
+		m->error = odict_string(err, "reason");
+	}
+
+	pd = obj(o, "plugindata");
+	m->data = obj(pd, "data");
+	if (m->data) {
+		m->videoroom = odict_string(m->data, "videoroom");
+		e = odict_get_type(m->data, ODICT_INT, "error_code");
+		if (e) {
+			m->error_code = e->u.integer ? e->u.integer : -1;
+			m->error = odict_string(m->data, "error");
+		}
+	}
+
+	jsep = obj(o, "jsep");
+	if (jsep) {
+		m->jsep_type = odict_string(jsep, "type");
+		m->jsep_sdp  = odict_string(jsep, "sdp");
+		if (!m->jsep_type || !m->jsep_sdp)
+			m->jsep_type = m->jsep_sdp = NULL;
+	}
+}
+
+void janus_feeds_apply(const struct odict *data,
+		       void (*h)(uint64_t feed, void *arg), void *arg)
+{
+	const struct odict_entry *pubs;
+	struct le *le;
+
+	if (!data || !h)
+		return;
+
+	pubs = odict_get_type(data, ODICT_ARRAY, "publishers");
+	if (!pubs)
+		return;
+
+	for (le = list_head(&pubs->u.odict->lst); le; le = le->next) {
+		const struct odict_entry *e = le->data;
+		uint64_t id;
+
+		if (e->type != ODICT_OBJECT)
+			continue;
+
+		id = num(e->u.odict, "id");
+		if (id)
+			h(id, arg);
+	}
+}
+
+/* ------------------------------------------------------ HTTP requests */
+
+static void jreq_destructor(void *arg)
+{
+	struct jreq *r = arg;
+
+	list_unlink(&r->le);
+}
+
+static void jreq_resp(int err, const struct http_msg *msg, void *arg)
+{
+	struct jreq *r = arg;
+	struct odict *od = NULL;
+	struct janus_msg m;
+
+	memset(&m, 0, sizeof(m));
+
+	if (!err && msg && msg->scode != 200)
+		err = EPROTO;
+	if (!err && (!msg || !msg->mb))
+		err = EPROTO;
+	if (!err)
+		err = janus_json_decode(&od, mbuf_buf(msg->mb),
+					mbuf_get_left(msg->mb));
+	if (!err) {
+		janus_msg_read(&m, od);
+		if (m.janus && !strcmp(m.janus, "error"))
+			err = EPROTO;
+	}
+
+	if (err && !r->t->closing)
+		log_warn("request failed: %m%s%s", err,
+			 m.error ? ": " : "", m.error ? m.error : "");
+
+	if (r->h)
+		r->h(r->ju, err, &m, r->arg);
+
+	mem_deref(od);
+	mem_deref(r);
+}
+
+/**
+ * POSTs body (a mem string, consumed) to base[/session[/handle]]; h runs
+ * with the synchronous answer (an "ack" for asynchronous plugin requests,
+ * whose result comes as an event).
+ */
+static int jpost(struct lt_target *t, struct juser *ju, uint64_t handle,
+		 char *body, jreq_h *h, void *arg)
+{
+	struct jreq *r;
+	char uri[320];
+	int err;
+
+	if (!body)
+		return ENOMEM;
+
+	r = mem_zalloc(sizeof(*r), jreq_destructor);
+	if (!r) {
+		mem_deref(body);
+		return ENOMEM;
+	}
+
+	r->t = t;
+	r->ju = ju;
+	r->h = h;
+	r->arg = arg;
+	if (ju)
+		list_append(&ju->reqs, &r->le, r);
+
+	if (handle)
+		re_snprintf(uri, sizeof(uri), "%s/%llu/%llu", t->base,
+			    (unsigned long long)t->session,
+			    (unsigned long long)handle);
+	else if (t->session)
+		re_snprintf(uri, sizeof(uri), "%s/%llu", t->base,
+			    (unsigned long long)t->session);
+	else
+		re_snprintf(uri, sizeof(uri), "%s", t->base);
+
+	err = http_request(NULL, t->cli, "POST", uri, jreq_resp, NULL, r,
+			   "Content-Type: application/json\r\n"
+			   "Content-Length: %zu\r\n"
+			   "\r\n"
+			   "%s", str_len(body), body);
+	mem_deref(body);
+	if (err)
+		mem_deref(r);
+
+	return err;
+}
+
+static char *tx(struct lt_target *t, char *buf, size_t sz)
+{
+	re_snprintf(buf, sz, "lt%u", ++t->tid);
+	return buf;
+}
+
+/** A VideoRoom request (body: JSON object text) with an optional JSEP */
+static int jmessage(struct lt_target *t, struct juser *ju, uint64_t handle,
+		    const char *body, const char *jtype, const char *sdp,
+		    jreq_h *h, void *arg)
+{
+	char id[16], *s = NULL;
+
+	tx(t, id, sizeof(id));
+	if (sdp)
+		re_sdprintf(&s, "{\"janus\":\"message\",\"transaction\":"
+			    "\"%s\",\"body\":%s,\"jsep\":{\"type\":\"%s\","
+			    "\"sdp\":\"%H\"}}", id, body, jtype,
+			    calls_json_escape, sdp);
+	else
+		re_sdprintf(&s, "{\"janus\":\"message\",\"transaction\":"
+			    "\"%s\",\"body\":%s}", id, body);
+
+	return jpost(t, ju, handle, s, h, arg);
+}
+
+static int jsimple(struct lt_target *t, struct juser *ju, uint64_t handle,
+		   const char *what, const char *extra, jreq_h *h, void *arg)
+{
+	char id[16], *s = NULL;
+
+	re_sdprintf(&s, "{\"janus\":\"%s\",\"transaction\":\"%s\"%s}",
+		    what, tx(t, id, sizeof(id)), extra ? extra : "");
+
+	return jpost(t, ju, handle, s, h, arg);
+}
+
+/* ------------------------------------------------------------- users */
+
+static void user_fail(struct juser *ju, enum lt_fail why)
+{
+	if (!ju || ju->left || ju->u->fail != LT_FAIL_NONE)
+		return;
+
+	lt_user_failed(ju->u, why);
+}
+
+static void user_connected(struct juser *ju)
+{
+	if (ju->connected || ju->left)
+		return;
+
+	ju->connected = true;
+	lt_user_connected(ju->u);
+}
+
+static void peer_connected_h(struct lt_peer *p, void *arg)
+{
+	struct juser *ju = arg;
+	(void)p;
+
+	user_connected(ju);
+}
+
+static void peer_failed_h(struct lt_peer *p, enum lt_fail why, void *arg)
+{
+	struct juser *ju = arg;
+	(void)p;
+
+	user_fail(ju, why);
+}
+
+static void peer_first_audio_h(struct lt_peer *p, void *arg)
+{
+	struct juser *ju = arg;
+	(void)p;
+
+	if (!ju->u->t_first_audio)
+		ju->u->t_first_audio = tmr_jiffies();
+}
+
+static const struct lt_peer_h peer_h = {
+	.connected   = peer_connected_h,
+	.failed      = peer_failed_h,
+	.dcmsg       = NULL,
+	.first_audio = peer_first_audio_h,
+};
+
+static int peer_new(struct juser *ju, struct lt_peer **pp, bool recv)
+{
+	struct lt_peer_conf pc;
+
+	memset(&pc, 0, sizeof(pc));
+	pc.datachannel = false;
+	pc.audio       = !recv && ju->u->unmuted;
+	pc.video       = !recv && ju->u->screen;
+	pc.recv_only   = recv;
+	pc.laddr       = ju->t->conf.laddr;
+	pc.stats       = ju->u->stats;
+	pc.media       = ju->t->conf.media;
+
+	return lt_peer_alloc(pp, &pc, &peer_h, ju);
+}
+
+static void handle_add(struct lt_target *t, struct jhandle *h,
+		       struct juser *ju, uint64_t id, bool sub)
+{
+	h->id = id;
+	h->ju = ju;
+	h->sub = sub;
+	hash_append(t->handles, (uint32_t)id, &h->he, h);
+}
+
+static bool handle_cmp(struct le *le, void *arg)
+{
+	const struct jhandle *h = le->data;
+
+	return h->id == *(uint64_t *)arg;
+}
+
+static struct jhandle *handle_find(struct lt_target *t, uint64_t id)
+{
+	struct le *le;
+
+	le = hash_lookup(t->handles, (uint32_t)id, handle_cmp, &id);
+	return le ? le->data : NULL;
+}
+
+static void juser_destructor(void *arg)
+{
+	struct juser *ju = arg;
+	struct le *le;
+
+	for (le = list_head(&ju->reqs); le; le = le->next) {
+		struct jreq *r = le->data;
+		r->ju = NULL;
+		r->h = NULL;
+	}
+	list_clear(&ju->reqs);  /* unlinks only; jreq freed on response */
+	list_unlink(&ju->le);
+	hash_unlink(&ju->pub.he);
+	hash_unlink(&ju->sub.he);
+	mem_deref(ju->ppeer);
+	mem_deref(ju->speer);
+	if (ju->t && ju->t->users)
+		--ju->t->users;
+}
+
+/* -------------------------------------------------------- subscriber */
+
+static void sub_started_h(struct juser *ju, int err,
+			  const struct janus_msg *m, void *arg)
+{
+	(void)m;
+	(void)arg;
+
+	if (err)
+		user_fail(ju, LT_FAIL_SIGNALING);
+}
+
+/** Janus offered (subscriber "attached" or "updated"): answer, start */
+static void sub_offer(struct juser *ju, const struct janus_msg *m)
+{
+	char *answer = NULL;
+	int err;
+
+	if (!ju->speer) {
+		err = peer_new(ju, &ju->speer, true);
+		if (err)
+			goto out;
+	}
+
+	err = lt_peer_remote_offer(ju->speer, m->jsep_sdp,
+				   str_len(m->jsep_sdp), &answer);
+	if (err)
+		goto out;
+
+	err = jmessage(ju->t, ju, ju->sub.id, "{\"request\":\"start\"}",
+		       "answer", answer, sub_started_h, NULL);
+
+ out:
+	mem_deref(answer);
+	if (err) {
+		log_warn("user %s: answering Janus's offer: %m",
+			 ju->u->user_id, err);
+		user_fail(ju, LT_FAIL_SIGNALING);
+	}
+}
+
+static void sub_sent_h(struct juser *ju, int err, const struct janus_msg *m,
+		       void *arg)
+{
+	(void)m;
+	(void)arg;
+
+	if (err) {
+		ju->sub_busy = false;
+		user_fail(ju, LT_FAIL_SIGNALING);
+	}
+}
+
+static int streams_print(struct re_printf *pf, const struct juser *ju)
+{
+	unsigned i;
+	int err = 0;
+
+	for (i = ju->nasked; i < ju->nfeeds; i++)
+		err |= re_hprintf(pf, "%s{\"feed\":%llu}",
+				  i > ju->nasked ? "," : "",
+				  (unsigned long long)ju->feeds[i]);
+
+	return err;
+}
+
+/** Subscribes to the feeds not asked for yet (join, then "update") */
+static void sub_flush(struct juser *ju)
+{
+	struct lt_target *t = ju->t;
+	char *body = NULL;
+	int err;
+
+	if (ju->left || ju->sub_busy || ju->sub_attaching || !ju->sub.id ||
+	    ju->nasked >= ju->nfeeds)
+		return;
+
+	if (!ju->speer)
+		err = re_sdprintf(&body, "{\"request\":\"join\",\"ptype\":"
+				  "\"subscriber\",\"room\":%llu,"
+				  "\"streams\":[%H]}",
+				  (unsigned long long)ju->room->id,
+				  streams_print, ju);
+	else
+		err = re_sdprintf(&body, "{\"request\":\"update\","
+				  "\"subscribe\":[%H]}", streams_print, ju);
+	if (err)
+		goto out;
+
+	ju->nasked = ju->nfeeds;
+	ju->sub_busy = true;
+	err = jmessage(t, ju, ju->sub.id, body, NULL, NULL, sub_sent_h,
+		       NULL);
+
+ out:
+	mem_deref(body);
+	if (err)
+		user_fail(ju, LT_FAIL_SIGNALING);
+}
+
+static void sub_attached_h(struct juser *ju, int err,
+			   const struct janus_msg *m, void *arg)
+{
+	(void)arg;
+
+	if (!ju)
+		return;
+
+	ju->sub_attaching = false;
+	if (err || !m->id) {
+		user_fail(ju, LT_FAIL_SIGNALING);
+		return;
+	}
+
+	if (ju->left) {
+		(void)jsimple(ju->t, NULL, m->id, "detach", NULL, NULL, NULL);
+		return;
+	}
+
+	handle_add(ju->t, &ju->sub, ju, m->id, true);
+	sub_flush(ju);
+}
+
+static void feed_add(uint64_t feed, void *arg)
+{
+	struct juser *ju = arg;
+	unsigned i;
+
+	if (!ju->pub.id || feed == 0)
+		return;
+
+	for (i = 0; i < ju->nfeeds; i++) {
+		if (ju->feeds[i] == feed)
+			return;
+	}
+
+	if (ju->nfeeds >= FEEDS_MAX) {
+		log_warn("user %s: more than %u feeds, not subscribing",
+			 ju->u->user_id, FEEDS_MAX);
+		return;
+	}
+
+	ju->feeds[ju->nfeeds++] = feed;
+}
+
+/** Publishers seen in a "joined" or "event": subscribe to the new ones */
+static void feeds_seen(struct juser *ju, const struct odict *data,
+		       uint64_t self)
+{
+	unsigned before = ju->nfeeds;
+	int err;
+
+	janus_feeds_apply(data, feed_add, ju);
+
+	/* our own feed never comes back to us, but be safe */
+	if (ju->nfeeds > before && ju->feeds[ju->nfeeds - 1] == self)
+		--ju->nfeeds;
+
+	if (ju->nfeeds == before)
+		return;
+
+	if (!ju->sub.id && !ju->sub_attaching) {
+		ju->sub_attaching = true;
+		err = jsimple(ju->t, ju, 0, "attach",
+			      ",\"plugin\":\"janus.plugin.videoroom\"",
+			      sub_attached_h, NULL);
+		if (err)
+			user_fail(ju, LT_FAIL_SIGNALING);
+		return;
+	}
+
+	sub_flush(ju);
+}
+
+/* --------------------------------------------------------- publisher */
+
+static uint64_t self_id(const struct janus_msg *m)
+{
+	return num(m->data, "id");
+}
+
+static void pub_event(struct juser *ju, const struct janus_msg *m)
+{
+	int err;
+
+	if (m->error_code) {
+		log_warn("user %s: VideoRoom error %lld: %s", ju->u->user_id,
+			 (long long)m->error_code, m->error ? m->error : "");
+		user_fail(ju, LT_FAIL_SIGNALING);
+		return;
+	}
+
+	if (m->jsep_type && !strcmp(m->jsep_type, "answer") && ju->ppeer) {
+		err = lt_peer_answer(ju->ppeer, m->jsep_sdp,
+				     str_len(m->jsep_sdp));
+		if (err) {
+			log_warn("user %s: Janus's answer: %m",
+				 ju->u->user_id, err);
+			user_fail(ju, LT_FAIL_SIGNALING);
+			return;
+		}
+	}
+
+	if (m->videoroom && !strcmp(m->videoroom, "joined")) {
+		feeds_seen(ju, m->data, self_id(m));
+		/* nothing to publish nor to receive yet: in the room is
+		 * as far as this user gets until someone publishes */
+		if (!ju->publishes && ju->nfeeds == 0)
+			user_connected(ju);
+		return;
+	}
+
+	feeds_seen(ju, m->data, 0);
+}
+
+static void sub_event(struct juser *ju, const struct janus_msg *m)
+{
+	if (m->error_code) {
+		log_warn("user %s: subscriber error %lld: %s",
+			 ju->u->user_id, (long long)m->error_code,
+			 m->error ? m->error : "");
+		ju->sub_busy = false;
+		/* a feed that left before we subscribed: not fatal */
+		if (m->error_code != 428)
+			user_fail(ju, LT_FAIL_SIGNALING);
+		sub_flush(ju);
+		return;
+	}
+
+	if (m->jsep_type && !strcmp(m->jsep_type, "offer")) {
+		sub_offer(ju, m);
+		return;
+	}
+
+	if (m->data && (odict_lookup(m->data, "started") ||
+			(m->videoroom && !strcmp(m->videoroom, "updated")))) {
+		ju->sub_busy = false;
+		sub_flush(ju);
+	}
+}
+
+static void event_handle(struct lt_target *t, const struct odict *o)
+{
+	struct janus_msg m;
+	struct jhandle *h;
+	const struct odict_entry *cand;
+
+	janus_msg_read(&m, o);
+	if (!m.janus || !m.sender)
+		return;
+
+	h = handle_find(t, m.sender);
+	if (!h || !h->ju || h->ju->left)
+		return;
+
+	if (!strcmp(m.janus, "event")) {
+		if (h->sub)
+			sub_event(h->ju, &m);
+		else
+			pub_event(h->ju, &m);
+	}
+	else if (!strcmp(m.janus, "trickle")) {
+		struct lt_peer *p = h->sub ? h->ju->speer : h->ju->ppeer;
+
+		cand = odict_get_type(o, ODICT_OBJECT, "candidate");
+		if (p && cand && odict_string(cand->u.odict, "candidate"))
+			(void)lt_peer_candidate(p, odict_string(
+				cand->u.odict, "candidate"));
+	}
+	else if (!strcmp(m.janus, "hangup") && !h->ju->left) {
+		log_info("user %s: Janus hung up (%s)", h->ju->u->user_id,
+			 odict_string(o, "reason") ?
+			 odict_string(o, "reason") : "no reason");
+		user_fail(h->ju, LT_FAIL_CLOSED);
+	}
+	/* webrtcup, media, slowlink, ack: nothing to do */
+}
+
+/* ---------------------------------------------------------- long poll */
+
+static void poll_resp(int err, const struct http_msg *msg, void *arg)
+{
+	struct lt_target *t = arg;
+	struct odict *od = NULL;
+	struct le *le;
+
+	t->polling = false;
+	if (t->closing)
+		return;
+
+	if (!err && (!msg || msg->scode != 200 || !msg->mb))
+		err = EPROTO;
+	if (!err)
+		err = janus_json_decode(&od, mbuf_buf(msg->mb),
+					mbuf_get_left(msg->mb));
+	if (err) {
+		log_warn("event poll: %m", err);
+		tmr_start(&t->tmr, REPOLL_MS, (tmr_h *)poll_start, t);
+		return;
+	}
+
+	/* an array of events, or one object ("keepalive") */
+	if (odict_get_type(od, ODICT_STRING, "janus")) {
+		event_handle(t, od);
+	}
+	else {
+		for (le = list_head(&od->lst); le; le = le->next) {
+			const struct odict_entry *e = le->data;
+
+			if (e->type == ODICT_OBJECT)
+				event_handle(t, e->u.odict);
+		}
+	}
+
+	mem_deref(od);
+	poll_start(t);
+}
+
+static void poll_start(struct lt_target *t)
+{
+	char uri[320];
+	int err;
+
+	if (t->closing || t->polling)
+		return;
+
+	re_snprintf(uri, sizeof(uri), "%s/%llu?maxev=%u&rid=%llu", t->base,
+		    (unsigned long long)t->session, POLL_MAXEV,
+		    (unsigned long long)tmr_jiffies());
+	err = http_request(NULL, t->cli, "GET", uri, poll_resp, NULL, t,
+			   NULL);
+	if (err) {
+		log_warn("event poll: %m", err);
+		tmr_start(&t->tmr, REPOLL_MS, (tmr_h *)poll_start, t);
+		return;
+	}
+
+	t->polling = true;
+}
+
+/* -------------------------------------------------------------- join */
+
+static void pub_sent_h(struct juser *ju, int err, const struct janus_msg *m,
+		       void *arg)
+{
+	(void)m;
+	(void)arg;
+
+	if (err)
+		user_fail(ju, LT_FAIL_SIGNALING);
+}
+
+/** In the room: join as publisher, with our offer if we send anything */
+static void pub_join(struct juser *ju)
+{
+	struct lt_target *t = ju->t;
+	char *offer = NULL, *body = NULL;
+	int err;
+
+	ju->publishes = ju->u->unmuted || ju->u->screen;
+	if (ju->publishes) {
+		err = peer_new(ju, &ju->ppeer, false);
+		if (err)
+			goto out;
+
+		err = lt_peer_offer(ju->ppeer, &offer);
+		if (err)
+			goto out;
+	}
+
+	err = re_sdprintf(&body, "{\"request\":\"join\",\"ptype\":"
+			  "\"publisher\",\"room\":%llu,\"display\":\"%s\"}",
+			  (unsigned long long)ju->room->id, ju->u->user_id);
+	if (err)
+		goto out;
+
+	err = jmessage(t, ju, ju->pub.id, body, "offer", offer, pub_sent_h,
+		       NULL);
+	if (err)
+		goto out;
+
+	/* our candidates are all in the offer */
+	if (offer)
+		err = jsimple(t, ju, ju->pub.id, "trickle",
+			      ",\"candidate\":{\"completed\":true}", NULL,
+			      NULL);
+
+ out:
+	mem_deref(offer);
+	mem_deref(body);
+	if (err) {
+		log_warn("user %s: joining the room: %m", ju->u->user_id,
+			 err);
+		user_fail(ju, LT_FAIL_SIGNALING);
+	}
+}
+
+static struct jroom *room_get(struct lt_target *t, unsigned call)
+{
+	struct jroom *r;
+	struct le *le;
+
+	for (le = list_head(&t->rooms); le; le = le->next) {
+		r = le->data;
+		if (r->call == call)
+			return r;
+	}
+
+	r = mem_zalloc(sizeof(*r), NULL);
+	if (!r)
+		return NULL;
+
+	r->call = call;
+	r->id = t->room_base + call;
+	list_append(&t->rooms, &r->le, r);
+
+	return r;
+}
+
+static void room_created_h(struct juser *ju, int err,
+			   const struct janus_msg *m, void *arg)
+{
+	struct jroom *r = arg;
+	struct le *le;
+	(void)ju;
+
+	r->creating = false;
+	if (!err && m->error_code && m->error_code != 427 /* exists */)
+		err = EPROTO;
+	if (!err)
+		r->created = true;
+	else
+		log_warn("creating room %llu: %m", (unsigned long long)r->id,
+			 err);
+
+	while ((le = list_head(&r->waiting))) {
+		struct juser *w = le->data;
+
+		list_unlink(le);
+		if (err)
+			user_fail(w, LT_FAIL_SIGNALING);
+		else
+			pub_join(w);
+	}
+}
+
+static void room_want(struct juser *ju)
+{
+	struct lt_target *t = ju->t;
+	struct jroom *r = ju->room;
+	char body[160];
+	int err;
+
+	if (r->created) {
+		pub_join(ju);
+		return;
+	}
+
+	list_append(&r->waiting, &ju->le, ju);
+	if (r->creating)
+		return;
+
+	re_snprintf(body, sizeof(body), "{\"request\":\"create\",\"room\":"
+		    "%llu,\"publishers\":%u,\"audiocodec\":\"opus\","
+		    "\"videocodec\":\"vp8\",\"bitrate\":2000000}",
+		    (unsigned long long)r->id, ROOM_PUBS);
+	r->creating = true;
+	err = jmessage(t, NULL, t->ctl, body, NULL, NULL, room_created_h, r);
+	if (err) {
+		r->creating = false;
+		list_unlink(&ju->le);
+		user_fail(ju, LT_FAIL_SIGNALING);
+	}
+}
+
+static void pub_attached_h(struct juser *ju, int err,
+			   const struct janus_msg *m, void *arg)
+{
+	(void)arg;
+
+	if (!ju)
+		return;
+
+	if (err || !m->id) {
+		user_fail(ju, LT_FAIL_SIGNALING);
+		return;
+	}
+
+	if (ju->left) {
+		(void)jsimple(ju->t, NULL, m->id, "detach", NULL, NULL, NULL);
+		return;
+	}
+
+	handle_add(ju->t, &ju->pub, ju, m->id, false);
+	room_want(ju);
+}
+
+static int janus_join(struct lt_target *t, struct lt_user *u)
+{
+	struct juser *ju;
+	int err;
+
+	if (!t || !u || !t->ready)
+		return EINVAL;
+
+	ju = mem_zalloc(sizeof(*ju), juser_destructor);
+	if (!ju)
+		return ENOMEM;
+
+	ju->t = t;
+	ju->u = u;
+	ju->room = room_get(t, u->call);
+	if (!ju->room) {
+		mem_deref(ju);
+		return ENOMEM;
+	}
+
+	u->drv = ju;
+	u->target = t;
+	++t->users;
+
+	err = jsimple(t, ju, 0, "attach",
+		      ",\"plugin\":\"janus.plugin.videoroom\"",
+		      pub_attached_h, NULL);
+	if (err) {
+		u->drv = NULL;
+		mem_deref(ju);
+	}
+
+	return err;
+}
+
+/* ----------------------------------------------- leave, mute, screen */
+
+static int janus_leave(struct lt_target *t, struct lt_user *u)
+{
+	struct juser *ju;
+
+	if (!t || !u || !u->drv)
+		return EINVAL;
+
+	ju = u->drv;
+	if (ju->left)
+		return 0;
+
+	ju->left = true;
+	list_unlink(&ju->le);
+
+	/* detaching hangs up the PeerConnection and leaves the room;
+	 * the answers are not waited for (user NULL) */
+	if (ju->sub.id)
+		(void)jsimple(t, NULL, ju->sub.id, "detach", NULL, NULL,
+			      NULL);
+	if (ju->pub.id)
+		(void)jsimple(t, NULL, ju->pub.id, "detach", NULL, NULL,
+			      NULL);
+
+	ju->ppeer = mem_deref(ju->ppeer);
+	ju->speer = mem_deref(ju->speer);
+
+	return 0;
+}
+
+static int janus_mute(struct lt_target *t, struct lt_user *u, bool muted)
+{
+	struct juser *ju = u ? u->drv : NULL;
+
+	if (!t || !ju)
+		return EINVAL;
+
+	/* only a user that published voice from the start can toggle it:
+	 * adding a track later would need a renegotiation */
+	if (!ju->ppeer || !u->unmuted)
+		return ENOTSUP;
+
+	lt_peer_send_audio(ju->ppeer, !muted);
+
+	return 0;
+}
+
+static int janus_screen(struct lt_target *t, struct lt_user *u, bool on)
+{
+	struct juser *ju = u ? u->drv : NULL;
+
+	if (!t || !ju)
+		return EINVAL;
+
+	if (!ju->ppeer || !u->screen)
+		return ENOTSUP;
+
+	lt_peer_send_video(ju->ppeer, on);
+
+	return 0;
+}
+
+/* ---------------------------------------------------- connect, close */
+
+static void target_destructor(void *arg)
+{
+	struct lt_target *t = arg;
+
+	t->closing = true;
+	tmr_cancel(&t->tmr);
+	hash_clear(t->handles);  /* handles are members of users: unlink */
+	mem_deref(t->handles);
+	list_flush(&t->rooms);
+	mem_deref(t->cli);
+	mem_deref(t->dnsc);
+}
+
+static void ctl_attached_h(struct juser *ju, int err,
+			   const struct janus_msg *m, void *arg)
+{
+	struct lt_target *t = arg;
+	(void)ju;
+
+	if (!err && !m->id)
+		err = EPROTO;
+	if (!err) {
+		t->ctl = m->id;
+		t->ready = true;
+		poll_start(t);
+	}
+
+	if (t->readyh)
+		t->readyh(err, t->arg);
+}
+
+static void session_h(struct juser *ju, int err, const struct janus_msg *m,
+		      void *arg)
+{
+	struct lt_target *t = arg;
+	(void)ju;
+
+	if (!err && !m->id)
+		err = EPROTO;
+	if (!err) {
+		t->session = m->id;
+		err = jsimple(t, NULL, 0, "attach",
+			      ",\"plugin\":\"janus.plugin.videoroom\"",
+			      ctl_attached_h, t);
+	}
+
+	if (err) {
+		log_error("Janus at %s: no session: %m", t->base, err);
+		if (t->readyh)
+			t->readyh(err, t->arg);
+	}
+}
+
+static int base_set(struct lt_target *t, const char *url)
+{
+	size_t n;
+
+	if (!url || strncmp(url, "http://", 7)) {
+		log_error("Janus URL must be http://host:port[/janus]: %s",
+			  url ? url : "(none)");
+		return EINVAL;
+	}
+
+	str_ncpy(t->base, url, sizeof(t->base));
+	n = strlen(t->base);
+	while (n > 7 && t->base[n - 1] == '/')
+		t->base[--n] = '\0';
+
+	/* host:port alone means the default base path */
+	if (!strchr(t->base + 7, '/')) {
+		if (n + 6 >= sizeof(t->base))
+			return EINVAL;
+		strcat(t->base, "/janus");
+	}
+
+	return 0;
+}
+
+static int janus_connect(struct lt_target **tp,
+			 const struct lt_target_conf *conf,
+			 lt_target_ready_h *readyh, void *arg)
+{
+	struct lt_target *t;
+	struct sa ns;
+	int err;
+
+	if (!tp || !conf)
+		return EINVAL;
+
+	t = mem_zalloc(sizeof(*t), target_destructor);
+	if (!t)
+		return ENOMEM;
+
+	t->conf = *conf;
+	t->readyh = readyh;
+	t->arg = arg;
+	tmr_init(&t->tmr);
+	/* room ids of this run: unlikely to meet an earlier run's rooms */
+	t->room_base = (uint64_t)(rand_u32() % 100000 + 1) * 100000;
+
+	err = base_set(t, conf->url);
+	if (err)
+		goto out;
+
+	err = hash_alloc(&t->handles, 256);
+	if (err)
+		goto out;
+
+	/* the HTTP client wants a resolver; the URL is an address here */
+	sa_set_str(&ns, "127.0.0.1", 53);
+	err = dnsc_alloc(&t->dnsc, NULL, &ns, 1);
+	if (err)
+		goto out;
+
+	err = http_client_alloc(&t->cli, t->dnsc);
+	if (err)
+		goto out;
+
+	err = jsimple(t, NULL, 0, "create", NULL, session_h, t);
+
+ out:
+	if (err)
+		mem_deref(t);
+	else
+		*tp = t;
+
+	return err;
+}
+
+static void janus_close(struct lt_target *t)
+{
+	if (!t || t->closing)
+		return;
+
+	t->closing = true;
+	tmr_cancel(&t->tmr);
+	if (t->session)
+		(void)jsimple(t, NULL, 0, "destroy", NULL, NULL, NULL);
+}
+
+const struct lt_target_ops lt_target_janus = {
+	.name    = "janus",
+	.connect = janus_connect,
+	.join    = janus_join,
+	.leave   = janus_leave,
+	.mute    = janus_mute,
+	.screen  = janus_screen,
+	.close   = janus_close,
+};
