@@ -1012,6 +1012,9 @@ static int listen_tls(struct sfu_api *api, const struct sa *laddr,
 }
 
 
+enum { API_BACKLOG = 1024 };
+
+
 static int listen_addr(struct sfu_api *api, const struct sa *laddr,
 		       const struct sfu_config *cfg, char *errbuf,
 		       size_t errsz)
@@ -1019,14 +1022,22 @@ static int listen_addr(struct sfu_api *api, const struct sa *laddr,
 	int err;
 
 	if (cfg->http.tls_enable)
-		return listen_tls(api, laddr, cfg, errbuf, errsz);
-
-	err = http_listen(&api->sock, laddr, http_handler, api);
+		err = listen_tls(api, laddr, cfg, errbuf, errsz);
+	else {
+		err = http_listen(&api->sock, laddr, http_handler, api);
+		if (err)
+			re_snprintf(errbuf, errsz, "api.http.listen_address: "
+				    "listen on %J: %m", laddr, err);
+	}
 	if (err)
-		re_snprintf(errbuf, errsz, "api.http.listen_address: "
-			    "listen on %J: %m", laddr, err);
+		return err;
 
-	return err;
+	/* libre listens with a backlog of 5: a herd of plugin nodes
+	 * reconnecting at once would lose SYNs and wait seconds to retry.
+	 * listen() again on the same socket only raises the backlog. */
+	(void)tcp_sock_listen(http_sock_tcp(api->sock), API_BACKLOG);
+
+	return 0;
 }
 
 
