@@ -11,8 +11,8 @@ call, sending a 440 Hz tone. drive.js (playwright-core) opens the page in
 /usr/bin/chromium with fake media and loopback-only WebRTC.
 
 Checks: the page connects (ICE/DTLS, calls-dc); it receives A's audio
-(getStats inbound-rtp packetsReceived > 0 and audioLevel rising above
-0.05); it shares a canvas as its screen (ScreenOn, DC lock, VP8) and A
+(getStats inbound-rtp: packetsReceived growing, audioLevel above 0.05,
+totalAudioEnergy rising); it shares a canvas as its screen (ScreenOn, DC lock, VP8) and A
 decodes its frames with the canvas colours; it publishes its fake
 microphone: A decodes it and its audio-level extension gives a `vad`
 VoiceOn for the page's session. Prints "ok: ..." lines; exit 0, or 1 with
@@ -140,9 +140,13 @@ async def run(args):
         au = await page.step("audio", 30)
         check(au["packetsReceived"] > 0, "Chromium receives A's audio "
               "(inbound-rtp packetsReceived %d)" % au["packetsReceived"])
-        check(au["maxLevel"] > 0.05 and au["maxLevel"] > au["firstLevel"],
-              "Chromium's audioLevel rose from %.3f to %.3f" %
-              (au["firstLevel"], au["maxLevel"]))
+        check(au["packetsLater"] > au["packetsReceived"],
+              "1 s later: packetsReceived %d" % au["packetsLater"])
+        check(au["maxLevel"] > 0.05 and au["levelLater"] > 0.05,
+              "Chromium's audioLevel %.3f, 1 s later %.3f (> 0.05)" %
+              (au["maxLevel"], au["levelLater"]))
+        check(au["energyLater"] > au["energy"], "totalAudioEnergy rising: "
+              "%.5f -> %.5f" % (au["energy"], au["energyLater"]))
         sh = await page.step("sharing", 30)
         check(True, "Chromium shares its screen (%s, stream %s)" %
               (sh.get("codec"), sh.get("streamId")))
