@@ -12,6 +12,32 @@ publishes, MediaMap to classify what it receives).
     harness.py SCENARIO --api http://127.0.0.1:PORT --rtc 127.0.0.1:PORT
                [--rtc-tcp 127.0.0.1:PORT] [--pid PID] [options]
 
+Scenarios (each one test of tests/cli/media.bats unless said):
+  probe        join + offer; exit 3 when no SDP answer comes (no media
+               plane in this calls-sfu), 0 when one does
+  connect      two peers: ICE, DTLS, calls-dc open; conn_states metric;
+               DC Ping and legacy text "ping" answered
+  tone         A 440 Hz, B 660 Hz (Opus); B and late-joining C decode the
+               right frequency from the right track (MediaMap), +- 10 Hz
+  mute         Mute stops B's inbound packets, Unmute resumes the tone
+  leave        A leaves: close for A, B's server offer makes A's m-line
+               inactive/port 0, the call lists B only
+  screen       ScreenOn + VP8 pattern; B's PLIs reach A's sender; B decodes
+               frames of the right size and colours; ScreenOff removes it
+  vad          gated tone -> vad VoiceOn (call_id, user_id), silence ->
+               VoiceOff, speech -> VoiceOn, Mute -> VoiceOff
+  icetcp       aioice has no ICE-TCP, so A's UDP is bridged into one RFC 4571
+               TCP connection to the SFU's passive candidate; the SFU's
+               UDP candidates are withheld from A; A is heard by B
+  dcsignal     dcSignaling join: SDP over calls-dc (zlib JSON); exit 3 when
+               calls-sfu still uses the WebSocket
+  fingerprint  a wrong a=fingerprint in A's offer: close, B unharmed
+  garbage      random/truncated STUN, DTLS, RTP datagrams, a replayed SRTP
+               packet of A (not forwarded), RFC 4571 garbage: each counted
+               in rtcd_rtc_errors_total; the call keeps flowing
+  demo         scripts/demo's call: two peers, JSON of what flowed
+  bench        scripts/bench/sfu-mem: RSS per idle session, CPU per packet
+
 It starts nothing itself: the caller (tests/cli/media.bats, scripts/demo,
 scripts/bench/sfu-mem) starts calls-sfu on loopback with self-registration
 on. Every peer is pinned to 127.0.0.1 (aioice's address list is replaced,
