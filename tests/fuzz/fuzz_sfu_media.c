@@ -22,8 +22,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FP "sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:" \
+#define FP_HEX "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:" \
 	"00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"
+#define FP "sha-256 " FP_HEX
 
 #define SESS "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
 #define TRANSPORT "c=IN IP4 0.0.0.0\r\na=ice-ufrag:abcd\r\n" \
@@ -101,6 +102,18 @@ static int attach_h(struct sfu_session *s, void **mediap, void *arg)
 }
 
 
+static void detach_h(struct sfu_session *s, void *media, void *arg)
+{
+	unsigned i;
+
+	for (i = 0; i < 2; i++)
+		if (fz->pv[i] == media)
+			fz->pv[i] = NULL;
+
+	fz->real->detach(s, media, arg);
+}
+
+
 static int join_offer(const char *sid, const char *sdp, size_t len)
 {
 	struct calls_rtcdmsg_join j;
@@ -145,14 +158,14 @@ static void answer_b(const char *text, size_t len)
 	char *ans = NULL;
 
 	if (!text) {
-		if (!fz->offer || calls_sdp_parse(&o, fz->offer,
+		if (!fz->pv[1] || !fz->offer || calls_sdp_parse(&o, fz->offer,
 						  strlen(fz->offer)))
 			return;
 		memset(&loc, 0, sizeof(loc));
 		loc.ice_ufrag = "efgh";
 		loc.ice_pwd = "abcdefghijklmnopqrstuvwx";
 		loc.fp_hash = "sha-256";
-		loc.fp = FP + 8;
+		loc.fp = FP_HEX;
 		loc.setup = CALLS_SDP_SETUP_ACTIVE;
 		if (calls_sdp_answer(&ans, o, &loc, NULL, 0))
 			goto out;
@@ -163,7 +176,7 @@ static void answer_b(const char *text, size_t len)
 	{
 		char *t = NULL;
 
-		if (!re_sdprintf(&t, "%b", text, len)) {
+		if (fz->pv[1] && !re_sdprintf(&t, "%b", text, len)) {
 			(void)media_answer(fz->pv[1], t);
 			mem_deref(t);
 		}
@@ -193,14 +206,15 @@ static int setup(const char *a_offer, size_t a_len)
 	fz->real = sfu_media_ops(fz->med);
 	fz->ops = *fz->real;
 	fz->ops.attach = attach_h;
+	fz->ops.detach = detach_h;
 	sfu_rtc_set_send_handler(fz->rtc, send_h, NULL);
 	sfu_rtc_set_media(fz->rtc, &fz->ops);
 
 	err = join_offer("sidA", a_offer, a_len);
 	if (!err)
 		err = join_offer("sidB", offer_b, strlen(offer_b));
-	if (err || fz->n != 2)
-		return err ? err : EPROTO;
+	if (err || fz->n != 2 || !fz->pv[0] || !fz->pv[1])
+		return err ? err : EPROTO;  /* e.g. closed: no fingerprint */
 
 	media_test_dc(fz->pv[0], dc_tx, NULL);
 	media_test_dc(fz->pv[1], dc_tx, NULL);
