@@ -25,8 +25,6 @@
 #include "janus.h"
 
 enum {
-	JSON_HASH  = 8,
-	JSON_DEPTH = 16,
 	POLL_MAXEV = 64,
 	REPOLL_MS  = 500,
 	FEEDS_MAX  = 64,
@@ -103,105 +101,6 @@ struct lt_target {
 
 static void poll_start(struct lt_target *t);
 static void sub_flush(struct juser *ju);
-
-/* ----------------------------------------------------------- JSON in */
-
-int janus_json_decode(struct odict **odp, const uint8_t *buf, size_t len)
-{
-	if (!odp || !buf || !len)
-		return EINVAL;
-
-	if (json_decode_odict(odp, JSON_HASH, (const char *)buf, len,
-			      JSON_DEPTH))
-		return EBADMSG;
-
-	return 0;
-}
-
-static const struct odict *obj(const struct odict *o, const char *key)
-{
-	const struct odict_entry *e;
-
-	e = o ? odict_get_type(o, ODICT_OBJECT, key) : NULL;
-	return e ? e->u.odict : NULL;
-}
-
-static uint64_t num(const struct odict *o, const char *key)
-{
-	const struct odict_entry *e;
-
-	e = o ? odict_get_type(o, ODICT_INT, key) : NULL;
-	return e && e->u.integer > 0 ? (uint64_t)e->u.integer : 0;
-}
-
-void janus_msg_read(struct janus_msg *m, const struct odict *o)
-{
-	const struct odict *pd, *err, *jsep;
-	const struct odict_entry *e;
-
-	if (!m)
-		return;
-
-	memset(m, 0, sizeof(*m));
-	if (!o)
-		return;
-
-	m->janus  = odict_string(o, "janus");
-	m->sender = num(o, "sender");
-	m->id     = num(obj(o, "data"), "id");
-
-	err = obj(o, "error");
-	if (err) {
-		e = odict_get_type(err, ODICT_INT, "code");
-		m->error_code = e ? e->u.integer : -1;
-		m->error = odict_string(err, "reason");
-	}
-
-	pd = obj(o, "plugindata");
-	m->data = obj(pd, "data");
-	if (m->data) {
-		m->videoroom = odict_string(m->data, "videoroom");
-		e = odict_get_type(m->data, ODICT_INT, "error_code");
-		if (e) {
-			m->error_code = e->u.integer ? e->u.integer : -1;
-			m->error = odict_string(m->data, "error");
-		}
-	}
-
-	jsep = obj(o, "jsep");
-	if (jsep) {
-		m->jsep_type = odict_string(jsep, "type");
-		m->jsep_sdp  = odict_string(jsep, "sdp");
-		if (!m->jsep_type || !m->jsep_sdp)
-			m->jsep_type = m->jsep_sdp = NULL;
-	}
-}
-
-void janus_feeds_apply(const struct odict *data,
-		       void (*h)(uint64_t feed, void *arg), void *arg)
-{
-	const struct odict_entry *pubs;
-	struct le *le;
-
-	if (!data || !h)
-		return;
-
-	pubs = odict_get_type(data, ODICT_ARRAY, "publishers");
-	if (!pubs)
-		return;
-
-	for (le = list_head(&pubs->u.odict->lst); le; le = le->next) {
-		const struct odict_entry *e = le->data;
-		uint64_t id;
-
-		if (e->type != ODICT_OBJECT)
-			continue;
-
-		id = num(e->u.odict, "id");
-		if (id)
-			h(id, arg);
-	}
-}
 
 /* ------------------------------------------------------ HTTP requests */
 
@@ -371,8 +270,7 @@ static void peer_first_audio_h(struct lt_peer *p, void *arg)
 	struct juser *ju = arg;
 	(void)p;
 
-	if (!ju->u->t_first_audio)
-		ju->u->t_first_audio = tmr_jiffies();
+	lt_user_first_audio(ju->u);
 }
 
 static const struct lt_peer_h peer_h = {
@@ -620,7 +518,7 @@ static void feeds_seen(struct juser *ju, const struct odict *data,
 
 static uint64_t self_id(const struct janus_msg *m)
 {
-	return num(m->data, "id");
+	return janus_num(m->data, "id");
 }
 
 static void pub_event(struct juser *ju, const struct janus_msg *m)

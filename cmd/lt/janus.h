@@ -1,6 +1,7 @@
 /**
  * @file janus.h  calls-lt's Janus VideoRoom driver (target "janus"):
- *                the parts of janus.c other files and tests may use
+ *                reading Janus's messages (janus_msg.c), which the
+ *                driver (janus.c) and the fuzz target use
  *
  * The driver itself is lt_target_janus (lt.h). Janus's HTTP transport
  * answers every request with one JSON object and returns events from a
@@ -29,6 +30,10 @@ struct janus_msg {
 int  janus_json_decode(struct odict **odp, const uint8_t *buf, size_t len);
 /** Fills m from one message object; pointers stay valid with o */
 void janus_msg_read(struct janus_msg *m, const struct odict *o);
+/** The object o[key], or NULL */
+const struct odict *janus_obj(const struct odict *o, const char *key);
+/** The positive integer o[key], or 0 */
+uint64_t janus_num(const struct odict *o, const char *key);
 /** Calls h for each feed id in data's "publishers" array */
 void janus_feeds_apply(const struct odict *data,
 		       void (*h)(uint64_t feed, void *arg), void *arg);

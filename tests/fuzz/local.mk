@@ -215,3 +215,21 @@ tests_fuzz_fuzz_sfu_media_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu
 tests_fuzz_fuzz_sfu_media_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_sfu_media_LDADD = $(CALLS_LIBS)
 endif
+
+# calls-lt --target janus: Janus API answers and long-poll events
+check_PROGRAMS += tests/fuzz/replay-janus_msg
+TESTS += tests/fuzz/replay-janus_msg
+tests_fuzz_replay_janus_msg_SOURCES = tests/fuzz/fuzz_janus_msg.c \
+	tests/fuzz/replay.c cmd/lt/janus_msg.c
+tests_fuzz_replay_janus_msg_CPPFLAGS = $(AM_CPPFLAGS) \
+	-I$(top_srcdir)/cmd/lt -DCORPUS_DIR='"$(FUZZ_CORPUS)/janus_msg"'
+tests_fuzz_replay_janus_msg_LDADD = $(CALLS_LIBS)
+
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-janus_msg
+tests_fuzz_fuzz_janus_msg_SOURCES = tests/fuzz/fuzz_janus_msg.c \
+	cmd/lt/janus_msg.c
+tests_fuzz_fuzz_janus_msg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/lt
+tests_fuzz_fuzz_janus_msg_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_janus_msg_LDADD = $(CALLS_LIBS)
+endif
