@@ -65,6 +65,7 @@ struct juser {
 	bool sub_attaching;
 	bool connected;
 	bool publishes;
+	bool muted;             /* by mute churn                     */
 	bool left;
 };
 
@@ -252,7 +253,14 @@ static void user_connected(struct juser *ju)
 static void peer_connected_h(struct lt_peer *p, void *arg)
 {
 	struct juser *ju = arg;
-	(void)p;
+
+	/* the publisher's sources start once its PeerConnection is up */
+	if (p == ju->ppeer && !ju->left) {
+		if (ju->u->unmuted && !ju->muted)
+			lt_peer_send_audio(p, true);
+		if (ju->u->screen)
+			lt_peer_send_video(p, true);
+	}
 
 	user_connected(ju);
 }
@@ -915,7 +923,9 @@ static int janus_mute(struct lt_target *t, struct lt_user *u, bool muted)
 	if (!ju->ppeer || !u->unmuted)
 		return ENOTSUP;
 
-	lt_peer_send_audio(ju->ppeer, !muted);
+	ju->muted = muted;
+	if (lt_peer_connected(ju->ppeer))
+		lt_peer_send_audio(ju->ppeer, !muted);
 
 	return 0;
 }
