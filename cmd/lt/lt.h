@@ -63,6 +63,7 @@ struct lt_user {
 /** What a driver reports back about a user (scenario.c implements) */
 void lt_user_connected(struct lt_user *u);
 void lt_user_failed(struct lt_user *u, enum lt_fail why);
+void lt_user_first_audio(struct lt_user *u);
 
 /** Settings common to every driver */
 struct lt_target_conf {
@@ -146,5 +147,91 @@ int  lt_peer_dc_send(struct lt_peer *p, const uint8_t *buf, size_t len);
 void lt_peer_send_audio(struct lt_peer *p, bool on);
 void lt_peer_send_video(struct lt_peer *p, bool on);
 bool lt_peer_connected(const struct lt_peer *p);
+/** Adds our audio or video track (for the next offer or answer);
+ *  video goes in a stream of its own (screen share) */
+void lt_peer_track_add(struct lt_peer *p, bool video);
+/** The msid stream id of our video (for screenStreamID) */
+const char *lt_peer_screen_stream(const struct lt_peer *p);
+/** Mean audio jitter (ms) and RTT (ms, from RTCP RR) over all peers;
+ *  *nj / *nr get how many streams contributed */
+void lt_peer_figures(double *jitter_ms, unsigned *nj, double *rtt_ms,
+		     unsigned *nr);
+/** Reports every receive stream's loss and jitter to stats (at end) */
+void lt_peer_report_streams(struct lt_stats *st);
+
+/* --------------------------------------------------------- the media */
+
+/** One VP8 frame of the IVF sample */
+struct lt_vp8_frame {
+	const uint8_t *p;
+	size_t len;
+	uint64_t pts_ms;        /**< presentation time in ms          */
+	bool key;
+};
+
+/** The samples every peer plays (shared, read-only once loaded) */
+struct lt_media {
+	uint8_t *ogg;           /**< file contents (packets point in) */
+	uint8_t *ivf;
+	struct pl *opusv;       /**< Opus packets of 20 ms            */
+	size_t opusc;
+	struct lt_vp8_frame *vp8v;
+	size_t vp8c;
+	uint64_t vp8_period_ms; /**< loop length                      */
+};
+
+/** Loads the samples (either path may be NULL: nothing of that kind) */
+int  lt_media_load(struct lt_media **mp, const char *opus_path,
+		   const char *ivf_path);
+
+/** An Ogg packet (of the first logical stream) */
+typedef int (lt_ogg_pkt_h)(const uint8_t *p, size_t len, uint64_t granule,
+			   void *arg);
+/** Reads Ogg pages (RFC 3533) and hands out whole packets; EBADMSG on a
+ *  malformed page or bad CRC */
+int  lt_ogg_read(const uint8_t *buf, size_t len, lt_ogg_pkt_h *pkth,
+		 void *arg);
+/** Checks OpusHead (RFC 7845) */
+int  lt_ogg_opus_head(const uint8_t *p, size_t len);
+
+typedef int (lt_ivf_frame_h)(const uint8_t *p, size_t len, uint64_t pts,
+			     void *arg);
+/** Reads an IVF file; rate/scale: the time base; EBADMSG if malformed */
+int  lt_ivf_read(const uint8_t *buf, size_t len, uint32_t *fourcc,
+		 uint32_t *rate, uint32_t *scale, lt_ivf_frame_h *frameh,
+		 void *arg);
+/** One RTP payload of a VP8 frame (RFC 7741 descriptor included) */
+typedef int (lt_vp8_pkt_h)(const uint8_t *p, size_t len, bool last,
+			   void *arg);
+/** Splits a VP8 frame into payloads of at most mtu bytes */
+int  lt_vp8_packetize(const uint8_t *frame, size_t len, size_t mtu,
+		      uint16_t picture_id, lt_vp8_pkt_h *pkth, void *arg);
+
+/* --------------------------------------------------------- the stats */
+
+enum lt_kind {
+	LT_KIND_AUDIO = 0,
+	LT_KIND_VIDEO,
+};
+
+/** Counters the peers add to; stats.c prints them */
+struct lt_stats {
+	uint64_t pkts_in, bytes_in, pkts_out, bytes_out;
+	uint64_t expected, received;      /**< RTP, from clear headers  */
+	uint64_t auth_ok, auth_fail;      /**< sampled SRTP checks      */
+	uint64_t nack_in, pli_in, nack_out, pli_out;
+	uint64_t rtcp_in, rtcp_out;
+	unsigned joined, connected, failed, left;
+	unsigned fails[LT_FAIL_N];
+	void *priv;                       /**< stats.c's own state      */
+};
+
+int  lt_stats_alloc(struct lt_stats **stp);
+/** One user's join figures (ms; 0 = not reached) */
+void lt_stats_join(struct lt_stats *st, uint64_t to_connected,
+		   uint64_t to_audio);
+/** One receive stream at the end */
+void lt_stats_stream(struct lt_stats *st, enum lt_kind kind,
+		     double loss_pct, double jitter_ms, uint64_t pkts);
 
 #endif
