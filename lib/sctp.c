@@ -503,6 +503,32 @@ int calls_sctp_reset_out(struct calls_sctp *s, uint16_t sid)
 }
 
 
+/* Streams the peer reset: each closes its channel (sctp_chan.c) */
+static void handle_reset(struct calls_sctp *s, const uint8_t *buf,
+			 size_t len)
+{
+	struct sctp_stream_reset_event ev;
+	size_t n, i;
+
+	if (len < sizeof(ev))
+		return;
+
+	memcpy(&ev, buf, sizeof(ev));
+	if (!(ev.strreset_flags & SCTP_STREAM_RESET_INCOMING_SSN) ||
+	    (ev.strreset_flags & (SCTP_STREAM_RESET_DENIED |
+				  SCTP_STREAM_RESET_FAILED)))
+		return;
+
+	n = (len - sizeof(ev)) / sizeof(uint16_t);
+	for (i = 0; i < n && !calls_sctp_gone(s); i++) {
+		uint16_t sid;
+
+		memcpy(&sid, buf + sizeof(ev) + i * sizeof(sid), sizeof(sid));
+		calls_sctp_chan_reset_in(s, sid);
+	}
+}
+
+
 static void handle_notification(struct calls_sctp *s, const uint8_t *buf,
 				size_t len)
 {
@@ -552,7 +578,7 @@ static void handle_notification(struct calls_sctp *s, const uint8_t *buf,
 		break;
 
 	case SCTP_STREAM_RESET_EVENT:
-		calls_sctp_handle_reset(s, buf, len);
+		handle_reset(s, buf, len);
 		break;
 
 	default:

@@ -5,8 +5,6 @@
  * never inside usrsctp.
  */
 #include <string.h>
-#include <sys/socket.h>
-#include <usrsctp.h>
 #include "re_inc.h"
 #include "sctp.h"
 #include "sctp_int.h"
@@ -154,7 +152,7 @@ void calls_sctp_handle_msg(struct calls_sctp *s, uint16_t sid,
 
 /* The peer reset its outgoing stream (RFC 8831 6.7): reset ours too if
  * we have not, and the channel is closed */
-static void incoming_reset(struct calls_sctp *s, uint16_t sid)
+void calls_sctp_chan_reset_in(struct calls_sctp *s, uint16_t sid)
 {
 	struct chan *c = chan_find(s, sid);
 
@@ -173,31 +171,6 @@ static void incoming_reset(struct calls_sctp *s, uint16_t sid)
 	if (s->chan_closeh)
 		s->chan_closeh(&c->pub, s->arg);
 	mem_deref(c);
-}
-
-
-void calls_sctp_handle_reset(struct calls_sctp *s, const uint8_t *buf,
-			     size_t len)
-{
-	struct sctp_stream_reset_event ev;
-	size_t n, i;
-
-	if (len < sizeof(ev))
-		return;
-
-	memcpy(&ev, buf, sizeof(ev));
-	if (!(ev.strreset_flags & SCTP_STREAM_RESET_INCOMING_SSN) ||
-	    (ev.strreset_flags & (SCTP_STREAM_RESET_DENIED |
-				  SCTP_STREAM_RESET_FAILED)))
-		return;
-
-	n = (len - sizeof(ev)) / sizeof(uint16_t);
-	for (i = 0; i < n && !calls_sctp_gone(s); i++) {
-		uint16_t sid;
-
-		memcpy(&sid, buf + sizeof(ev) + i * sizeof(sid), sizeof(sid));
-		incoming_reset(s, sid);
-	}
 }
 
 

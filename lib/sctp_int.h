@@ -51,7 +51,6 @@ void calls_sctp_run_pending(void);
 /* sctp_chan.c */
 void calls_sctp_handle_msg(struct calls_sctp *s, uint16_t sid,
 			   uint32_t ppid, const uint8_t *buf, size_t len);
-void calls_sctp_handle_reset(struct calls_sctp *s, const uint8_t *buf,
-			     size_t len);
+void calls_sctp_chan_reset_in(struct calls_sctp *s, uint16_t sid);
 
 #endif
