@@ -22,6 +22,7 @@
 #include "log.h"
 #include "json.h"
 #include "lt.h"
+#include "ltint.h"
 #include "janus.h"
 
 enum {
@@ -52,13 +53,13 @@ struct jhandle {
 
 struct juser {
 	struct le le;           /* in room->waiting                  */
-	struct lt_target *t;
+	struct le tle;          /* in target->jusers                 */
+	struct lt_target *t;    /* NULL once the target is gone      */
 	struct lt_user *u;
 	struct jroom *room;
 	struct jhandle pub, sub;
 	struct lt_peer *ppeer;  /* publisher peer (sends)            */
 	struct lt_peer *speer;  /* subscriber peer (receives)        */
-	struct list reqs;       /* struct jreq in flight             */
 	uint64_t feeds[FEEDS_MAX];   /* feeds subscribed or asked    */
 	unsigned nfeeds, nasked;     /* nasked: sent to Janus        */
 	bool sub_busy;          /* a subscribe/update in flight      */
@@ -73,7 +74,7 @@ typedef void (jreq_h)(struct juser *ju, int err, const struct janus_msg *m,
 		      void *arg);
 
 struct jreq {
-	struct le le;           /* in juser->reqs                    */
+	struct le le;           /* in target->reqs                   */
 	struct lt_target *t;
 	struct juser *ju;       /* NULL once the user is gone        */
 	jreq_h *h;
@@ -89,11 +90,12 @@ struct lt_target {
 	uint64_t room_base;
 	struct hash *handles;   /* struct jhandle by id              */
 	struct list rooms;
+	struct list reqs;       /* struct jreq in flight             */
+	struct list jusers;     /* struct juser (tle)                */
 	struct tmr tmr;         /* re-poll after an error            */
 	lt_target_ready_h *readyh;
 	void *arg;
 	uint32_t tid;
-	unsigned users;
 	bool polling;
 	bool closing;
 	bool ready;
@@ -169,8 +171,7 @@ static int jpost(struct lt_target *t, struct juser *ju, uint64_t handle,
 	r->ju = ju;
 	r->h = h;
 	r->arg = arg;
-	if (ju)
-		list_append(&ju->reqs, &r->le, r);
+	list_append(&t->reqs, &r->le, r);
 
 	if (handle)
 		re_snprintf(uri, sizeof(uri), "%s/%llu/%llu", t->base,
@@ -328,24 +329,37 @@ static struct jhandle *handle_find(struct lt_target *t, uint64_t id)
 	return le ? le->data : NULL;
 }
 
+/** Forgets the target: its requests no longer call back into ju */
+static void juser_detach(struct juser *ju)
+{
+	struct le *le;
+
+	if (!ju->t)
+		return;
+
+	for (le = list_head(&ju->t->reqs); le; le = le->next) {
+		struct jreq *r = le->data;
+
+		if (r->ju == ju) {
+			r->ju = NULL;
+			r->h = NULL;
+		}
+	}
+
+	list_unlink(&ju->le);
+	list_unlink(&ju->tle);
+	hash_unlink(&ju->pub.he);
+	hash_unlink(&ju->sub.he);
+	ju->t = NULL;
+}
+
 static void juser_destructor(void *arg)
 {
 	struct juser *ju = arg;
-	struct le *le;
 
-	for (le = list_head(&ju->reqs); le; le = le->next) {
-		struct jreq *r = le->data;
-		r->ju = NULL;
-		r->h = NULL;
-	}
-	list_clear(&ju->reqs);  /* unlinks only; jreq freed on response */
-	list_unlink(&ju->le);
-	hash_unlink(&ju->pub.he);
-	hash_unlink(&ju->sub.he);
+	juser_detach(ju);
 	mem_deref(ju->ppeer);
 	mem_deref(ju->speer);
-	if (ju->t && ju->t->users)
-		--ju->t->users;
 }
 
 /* -------------------------------------------------------- subscriber */
@@ -867,7 +881,7 @@ static int janus_join(struct lt_target *t, struct lt_user *u)
 
 	u->drv = ju;
 	u->target = t;
-	++t->users;
+	list_append(&t->jusers, &ju->tle, ju);
 
 	err = jsimple(t, ju, 0, "attach",
 		      ",\"plugin\":\"janus.plugin.videoroom\"",
@@ -950,13 +964,17 @@ static int janus_screen(struct lt_target *t, struct lt_user *u, bool on)
 static void target_destructor(void *arg)
 {
 	struct lt_target *t = arg;
+	struct le *le;
 
 	t->closing = true;
 	tmr_cancel(&t->tmr);
-	hash_clear(t->handles);  /* handles are members of users: unlink */
+	while ((le = list_head(&t->jusers)))
+		juser_detach(le->data);
+	mem_deref(t->cli);      /* cancels what is in flight */
+	list_flush(&t->reqs);
+	hash_clear(t->handles);
 	mem_deref(t->handles);
 	list_flush(&t->rooms);
-	mem_deref(t->cli);
 	mem_deref(t->dnsc);
 }
 
@@ -1076,15 +1094,27 @@ static int janus_connect(struct lt_target **tp,
 	return err;
 }
 
+/** Destroys the Janus session (and with it every handle left), then t */
 static void janus_close(struct lt_target *t)
 {
-	if (!t || t->closing)
+	char url[320], *resp = NULL;
+	int status = 0;
+
+	if (!t)
 		return;
 
 	t->closing = true;
-	tmr_cancel(&t->tmr);
-	if (t->session)
-		(void)jsimple(t, NULL, 0, "destroy", NULL, NULL, NULL);
+	if (t->session) {
+		/* blocking, bounded: the loop may stop right after this */
+		re_snprintf(url, sizeof(url), "%s/%llu", t->base,
+			    (unsigned long long)t->session);
+		if (lt_http("POST", url, NULL, "{\"janus\":\"destroy\","
+			    "\"transaction\":\"bye\"}", 1000, &status, &resp))
+			log_debug("destroying the Janus session failed");
+		mem_deref(resp);
+	}
+
+	mem_deref(t);
 }
 
 const struct lt_target_ops lt_target_janus = {
