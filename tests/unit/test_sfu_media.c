@@ -10,6 +10,8 @@
 #include "../../cmd/sfu/config.h"  /* not the autoconf config.h */
 #include "rtc.h"
 #include "media.h"
+#include "fwd.h"
+#include "srtp.h"
 #include "runner.h"
 
 /* What went out, in order: "A:ws:answer B:dc:mediamap B:ws:offer ..." */
@@ -566,6 +568,223 @@ static int test_media_renegotiation(void)
 }
 
 
+/* ---- forwarding: mute drop, NACK from the ring, PLI, ScreenOff ---- */
+
+#define T_FP "sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:" \
+	"00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"
+#define T_TRANSPORT "c=IN IP4 0.0.0.0\r\na=ice-ufrag:abcd\r\n" \
+	"a=ice-pwd:abcdefghijklmnopqrstuvwx\r\na=fingerprint:" T_FP "\r\n" \
+	"a=setup:actpass\r\n"
+
+/* A publishes its mic (stream "mic") and its screen (stream "scr") */
+static const char offer_av[] =
+	"v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+	"a=group:BUNDLE 0 1 2\r\n"
+	"m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n" T_TRANSPORT "a=mid:0\r\n"
+	"a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n"
+	"a=sendonly\r\na=msid:mic a1\r\na=rtcp-mux\r\n"
+	"a=rtpmap:111 opus/48000/2\r\na=ssrc:1111 cname:x\r\n"
+	"m=video 9 UDP/TLS/RTP/SAVPF 96\r\n" T_TRANSPORT "a=mid:1\r\n"
+	"a=sendonly\r\na=msid:scr v1\r\na=rtcp-mux\r\n"
+	"a=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 nack\r\n"
+	"a=rtcp-fb:96 nack pli\r\na=ssrc:2222 cname:x\r\n"
+	"m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n" T_TRANSPORT
+	"a=mid:2\r\na=sctp-port:5000\r\n";
+
+static const uint8_t zkey[16], zsalt[14];
+
+
+static int state_msg(struct sfu_rtc *rtc, const char *sid, int type,
+		     const char *json)
+{
+	struct calls_rtcdmsg_rtc m;
+
+	memset(&m, 0, sizeof(m));
+	m.session_id = (char *)sid;
+	m.type = type;
+	m.data = (uint8_t *)json;
+	m.data_len = json ? strlen(json) : 0;
+
+	return sfu_rtc_signal(rtc, "g1", &m);
+}
+
+
+static void rtp_in(struct peer *p, uint8_t pt, uint16_t seq, uint32_t ssrc,
+		   bool level)
+{
+	uint8_t pkt[40] = {0x80, pt, seq >> 8, seq & 0xff, 0, 0, 3, 0xe8,
+			   ssrc >> 24, ssrc >> 16, ssrc >> 8, ssrc};
+	size_t n = 12;
+
+	if (level) {
+		static const uint8_t ext[] = {0xbe, 0xde, 0, 1,
+					      0x10, 0x85, 0, 0};
+		pkt[0] |= 0x10;
+		memcpy(pkt + n, ext, sizeof(ext));
+		n += sizeof(ext);
+	}
+	memcpy(pkt + n, "\x90\xe0\x12\x34payload", 11);
+	fwd_rtp_plain(p, pkt, n + 11);
+}
+
+
+static void rtcp_in(struct peer *p, bool pli, uint32_t media_ssrc,
+		    const uint16_t *seqv, size_t seqc)
+{
+	uint8_t buf[128];
+	size_t off = 0;
+
+	if (pli)
+		calls_rtcp_build_pli(buf, sizeof(buf), &off, 9, media_ssrc);
+	else
+		calls_rtcp_build_nack(buf, sizeof(buf), &off, 9, media_ssrc,
+				      seqv, seqc);
+	fwd_rtcp_plain(p, buf, off);
+}
+
+
+static struct otrack *ot_of(struct peer *rx, enum sfu_track_kind kind)
+{
+	struct le *le;
+
+	LIST_FOREACH(&rx->otracks, le) {
+		struct otrack *ot = le->data;
+		if (ot->kind == kind && ot->st != OT_GONE)
+			return ot;
+	}
+
+	return NULL;
+}
+
+
+/* A (mic + screen) and B (receives both, live) */
+static int fw_setup(struct rn *t)
+{
+	unsigned i;
+	int err;
+
+	err = rn_setup(t);
+	if (!err)
+		err = join(t->rtc, "sidA", "uA");
+	if (!err)
+		err = state_msg(t->rtc, "sidA", CALLS_RTC_SCREEN_ON,
+				"{\"screenStreamID\":\"scr\"}");
+	if (!err)
+		err = signal_sdp(t->rtc, "sidA", "offer", offer_av);
+	if (!err)
+		err = join(t->rtc, "sidB", "uB");
+	if (!err)
+		err = signal_sdp(t->rtc, "sidB", "offer", t->offer_b);
+	if (err)
+		return err;
+
+	t->a = fk->pv[0];
+	t->b = fk->pv[1];
+	CHECK(t->a && t->b && list_count(&t->a->itracks) == 2);
+	media_test_dc(t->a, dc_tx, NULL);
+	media_test_dc(t->b, dc_tx, NULL);
+
+	for (i = 0; i < 2 && !err; i++) {
+		spin();
+		err = answer_as_b(t);
+	}
+	spin();
+	if (err)
+		return err;
+
+	CHECK(ot_of(t->b, SFU_TRACK_VOICE)->st == OT_LIVE);
+	CHECK(ot_of(t->b, SFU_TRACK_SCREEN)->st == OT_LIVE);
+
+	err  = calls_srtp_alloc(&t->b->srtp_tx,
+				CALLS_SRTP_AES_CM_128_HMAC_SHA1_80,
+				zkey, sizeof(zkey), zsalt, sizeof(zsalt));
+	err |= calls_srtp_alloc(&t->a->srtp_tx,
+				CALLS_SRTP_AES_CM_128_HMAC_SHA1_80,
+				zkey, sizeof(zkey), zsalt, sizeof(zsalt));
+
+	return err;
+}
+
+
+static int fw_steps(struct rn *t)
+{
+	static const uint16_t lost[] = {102, 103}, old[] = {108};
+	struct otrack *voice = ot_of(t->b, SFU_TRACK_VOICE);
+	struct otrack *scr = ot_of(t->b, SFU_TRACK_SCREEN);
+	struct itrack *in = scr->in;
+	uint16_t seq;
+
+	/* voice flows; muted voice is dropped and VoiceOff sent */
+	rtp_in(t->a, 111, 1, 1111, true);
+	CHECK(voice->pkts == 1);
+	TEST_ERR(state_msg(t->rtc, "sidA", CALLS_RTC_MUTE, NULL));
+	rtp_in(t->a, 111, 2, 1111, true);
+	CHECK(voice->pkts == 1 && fk->vad_off == 1);
+	TEST_ERR(state_msg(t->rtc, "sidA", CALLS_RTC_UNMUTE, NULL));
+	rtp_in(t->a, 111, 3, 1111, true);
+	CHECK(voice->pkts == 2);
+	/* an SSRC A never announced goes nowhere */
+	rtp_in(t->a, 111, 4, 3333, true);
+	CHECK(voice->pkts == 2);
+
+	/* video, then a NACK answered from the ring; 108 is not there
+	 * (its slot of the 8 holds 100) */
+	for (seq = 100; seq < 106; seq++)
+		rtp_in(t->a, 96, seq, 2222, false);
+	CHECK(scr->pkts == 6);
+	rtcp_in(t->b, false, scr->ssrc, lost, 2);
+	CHECK(scr->pkts == 8);
+	rtcp_in(t->b, false, scr->ssrc, old, 1);
+	rtcp_in(t->b, false, voice->ssrc, lost, 2);
+	CHECK(scr->pkts == 8 && voice->pkts == 2);
+
+	/* a PLI for our SSRC becomes one for A's */
+	CHECK(in->last_pli_ms == 0);
+	rtcp_in(t->b, true, scr->ssrc, NULL, 0);
+	CHECK(in->last_pli_ms != 0);
+
+	/* ScreenOff: the screen track is removed from B by an offer */
+	reset_log();
+	TEST_ERR(state_msg(t->rtc, "sidA", CALLS_RTC_SCREEN_OFF, NULL));
+	spin();
+	CHECK(scr->st == OT_DELETING && has("B:ws:offer"));
+	rtp_in(t->a, 96, 106, 2222, false);
+	CHECK(scr->pkts == 8);
+
+	return 0;
+}
+
+
+static int test_media_forwarding(void)
+{
+	struct rn t;
+	unsigned i;
+	int err;
+
+	memset(&t, 0, sizeof(t));
+	fk = mem_zalloc(sizeof(*fk), NULL);
+	TEST_ASSERT(fk != NULL);
+
+	err = fw_setup(&t);
+	if (!err)
+		err = fw_steps(&t);
+
+	mem_deref(t.offer_a);
+	mem_deref(t.offer_b);
+	mem_deref(t.rtc);
+	mem_deref(t.med);
+	for (i = 0; i < ARRAY_SIZE(fk->sidv); i++) {
+		mem_deref(fk->sidv[i]);
+		mem_deref(fk->last_offer[i]);
+	}
+	fk = mem_deref(fk);
+	TEST_ERR(err);
+
+	return 0;
+}
+
+
 const struct unit_suite suite_sfu_media = {"sfu_media", {
 	UNIT_CASE(test_media_renegotiation),
+	UNIT_CASE(test_media_forwarding),
 	{NULL, NULL}}};
