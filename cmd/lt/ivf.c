@@ -4,7 +4,8 @@
  * IVF: a 32-byte file header ("DKIF", version 0, header size 32, fourcc,
  * width, height, time base rate/scale, frame count) then frames, each a
  * 12-byte header (size, 64-bit pts) and the frame. Every length is
- * checked against the buffer.
+ * checked against the buffer. A NULL frame handler reads the header
+ * only.
  *
  * VP8 payloads get the RFC 7741 descriptor with a 15-bit PictureID
  * (X=1, I=1, M=1): 4 bytes, S=1 on the first packet of a frame.
@@ -34,7 +35,7 @@ int lt_ivf_read(const uint8_t *buf, size_t len, uint32_t *fourcc,
 	size_t off, hlen;
 	int err;
 
-	if (!buf || !frameh)
+	if (!buf)
 		return EINVAL;
 	if (len < IVF_HDR || memcmp(buf, "DKIF", 4))
 		return EBADMSG;
@@ -60,7 +61,7 @@ int lt_ivf_read(const uint8_t *buf, size_t len, uint32_t *fourcc,
 		off += IVF_FRAME_HDR;
 		if (flen > len - off)
 			return EBADMSG;
-		err = frameh(buf + off, flen, pts, arg);
+		err = frameh ? frameh(buf + off, flen, pts, arg) : 0;
 		if (err)
 			return err;
 		off += flen;

@@ -986,6 +986,7 @@ static size_t tracks(struct lt_peer *p, struct calls_sdp_track *tv)
 {
 	size_t n = 0;
 
+	memset(tv, 0, 2 * sizeof(*tv));
 	if (p->conf.audio && p->amid[0]) {
 		tv[n].type = CALLS_SDP_AUDIO;
 		tv[n].mid = p->amid;

@@ -136,8 +136,12 @@ static void publish(struct rusr *r)
 	}
 
 	err = lt_peer_offer(r->peer, &sdp);
-	if (!err)
+	if (!err) {
+		if (calls_log_enabled(CALLS_LOG_TRACE))
+			log_debug("calls-lt: %s: publish offer:\n%s",
+				  r->u->session_id, sdp);
 		err = send_sdp(r, "offer", sdp);
+	}
 	mem_deref(sdp);
 	if (err) {
 		log_warn("calls-lt: %s: publish offer: %m", r->u->session_id,
@@ -195,6 +199,10 @@ static void peer_dcmsg(struct lt_peer *p, const uint8_t *buf, size_t len,
 
 	if (calls_dcmsg_decode(&m, buf, len))
 		return;
+	log_debug("calls-lt: %s: DC %s%s", r->u->session_id,
+		  calls_dcmsg_type_name(m.type),
+		  m.type == CALLS_DCMSG_LOCK && m.has_payload ?
+		  (m.lock ? " granted" : " refused") : "");
 	if (m.type == CALLS_DCMSG_LOCK && m.has_payload &&
 	    r->pub == PUB_LOCKING) {
 		if (m.lock)
@@ -237,6 +245,8 @@ static void on_sdp(struct rusr *r, const uint8_t *data, size_t len)
 	sdp = odict_string(od, "sdp");
 	if (!type || !sdp)
 		goto bad;
+	log_debug("calls-lt: %s: SDP %s from the SFU", r->u->session_id,
+		  type);
 
 	if (!strcmp(type, "answer")) {
 		err = lt_peer_answer(r->peer, sdp, strlen(sdp));
