@@ -15,3 +15,5 @@ TESTS += tests/cli/sfu-net.bats
 TESTS += tests/cli/media.bats
 EXTRA_DIST += tests/media/harness.py
 EXTRA_DIST += tests/media/browser/relay.py tests/media/browser/index.html tests/media/browser/drive.js tests/media/browser/package.json tests/media/browser/package-lock.json
+TESTS += tests/cli/lt-janus.bats
+TESTS += tests/cli/lt.bats

@@ -64,9 +64,11 @@ lt_janus() {
 	[[ "$stderr" == *127.0.0.1:$port* ]]
 }
 
-@test "janus: a URL that is not http:// is a usage or config error" {
+@test "janus: a URL that is not http:// is a config error (exit 3)" {
 	run --separate-stderr calls-lt --target janus --url "ftp://$JANUS_HTTP" \
-		--calls 1 --users-per-call 1 --duration 1
+		--local-addr "$JANUS_ICE" --calls 1 --users-per-call 1 \
+		--duration 1
 	echo "$stderr"
-	[ "$status" -eq 2 ] || [ "$status" -eq 3 ]
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"http://host:port"* ]]
 }
