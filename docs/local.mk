@@ -4,3 +4,4 @@ EXTRA_DIST += docs/man docs/ARCHITECTURE.md
 dist_man1_MANS += docs/man/calls-probe.1
 dist_man1_MANS += docs/man/calls-metrics.1
 dist_man1_MANS += docs/man/calls-sfu.1
+dist_man1_MANS += docs/man/calls-lt.1

@@ -7,7 +7,7 @@
  * sharing calls, user 0 also shares its screen. A call's host is chosen
  * when its first user joins: the reachable address of the URL's name
  * with the lowest /system cpu_load (the plugin's rule, rtcd-protocol.md
- * section 8); the name is resolved again every RESOLVE_MS, and a call
+ * section 8; near-equal loads are spread by call count); the name is resolved again every RESOLVE_MS, and a call
  * stays where it started. --duration after the last join (or at SIGINT/
  * SIGTERM) every user leaves and the summary is printed.
  */
@@ -26,6 +26,8 @@ enum {
 	RESOLVE_MS = 5000,
 	LEAVE_MS   = 500,
 };
+
+#define LOAD_TIE_REL 0.25   /* within 25% (+0.05) of the lowest: a tie */
 
 struct host {
 	struct sa addr;
@@ -115,6 +117,43 @@ void lt_user_failed(struct lt_user *u, enum lt_fail why)
 
 /* ------------------------------------------------------------- hosts */
 
+/* GET /system of a ready host: true with its cpu_load if it answers */
+static bool host_load(struct host *h, double *loadp)
+{
+	char *url = NULL, *body = NULL;
+	const struct odict_entry *e;
+	struct odict *od = NULL;
+	int status = 0;
+	bool ok = false;
+
+	if (!h->ready)
+		return false;
+	if (re_sdprintf(&url, "%s%ssystem", h->url,
+			h->url[strlen(h->url) - 1] == '/' ? "" : "/"))
+		return false;
+	if (lt_http("GET", url, NULL, NULL, 1000, &status, &body) ||
+	    status != 200 ||
+	    json_decode_odict(&od, 4, body, strlen(body), 2)) {
+		log_info("calls-lt: %s unreachable, skipped", url);
+		goto out;
+	}
+	e = odict_lookup(od, "cpu_load");
+	if (e && e->type == ODICT_DOUBLE)
+		*loadp = e->u.dbl;
+	else if (e && e->type == ODICT_INT)
+		*loadp = (double)e->u.integer;
+	else
+		goto out;
+	ok = true;
+
+ out:
+	mem_deref(od);
+	mem_deref(body);
+	mem_deref(url);
+	return ok;
+}
+
+
 static void host_ready(int err, void *arg)
 {
 	struct host *h = arg;
@@ -198,50 +237,34 @@ static void resolve(struct run *r, bool first)
 }
 
 
-/* The reachable host with the lowest /system cpu_load */
+/*
+ * The reachable host with the lowest /system cpu_load. Loads within
+ * 25% (+0.05) of the lowest count as equal (instances on one machine all
+ * report that machine's load, with noise); among those the host with
+ * the fewest calls placed by this run wins.
+ */
 static struct host *host_pick(struct run *r)
 {
+	double loadv[MAX_HOSTS], low = 0;
 	struct host *best = NULL;
-	double best_load = 0;
+	bool ok[MAX_HOSTS];
 	unsigned i;
 
 	if (r->hostc == 1)
 		return r->hosts[0].ready ? &r->hosts[0] : NULL;
 
 	for (i = 0; i < r->hostc; i++) {
-		struct host *h = &r->hosts[i];
-		char *url = NULL, *body = NULL;
-		struct odict *od = NULL;
-		const struct odict_entry *e;
-		double load = 0;
-		int status = 0;
-
-		if (!h->ready)
-			continue;
-		if (re_sdprintf(&url, "%s%ssystem", h->url,
-				h->url[strlen(h->url) - 1] == '/' ? "" : "/"))
-			continue;
-		if (lt_http("GET", url, NULL, NULL, 1000, &status, &body) ||
-		    status != 200 ||
-		    json_decode_odict(&od, 4, body, strlen(body), 2)) {
-			log_info("calls-lt: %s unreachable, skipped", url);
-			goto next;
+		ok[i] = host_load(&r->hosts[i], &loadv[i]);
+		if (ok[i] && (!best || loadv[i] < low)) {
+			best = &r->hosts[i];
+			low = loadv[i];
 		}
-		e = odict_lookup(od, "cpu_load");
-		if (e && e->type == ODICT_DOUBLE)
-			load = e->u.dbl;
-		else if (e && e->type == ODICT_INT)
-			load = (double)e->u.integer;
-		/* ties: fewer calls placed by us */
-		if (!best || load < best_load ||
-		    (load == best_load && h->calls < best->calls)) {
-			best = h;
-			best_load = load;
-		}
- next:
-		mem_deref(od);
-		mem_deref(body);
-		mem_deref(url);
+	}
+	for (i = 0; i < r->hostc; i++) {
+		if (!ok[i] || loadv[i] > low * (1 + LOAD_TIE_REL) + 0.05)
+			continue;
+		if (r->hosts[i].calls < best->calls)
+			best = &r->hosts[i];
 	}
 
 	return best;
