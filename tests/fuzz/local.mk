@@ -233,3 +233,28 @@ tests_fuzz_fuzz_janus_msg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/lt
 tests_fuzz_fuzz_janus_msg_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_janus_msg_LDADD = $(CALLS_LIBS)
 endif
+
+# calls-lt: the Ogg page reader and the IVF reader + VP8 packetizer
+check_PROGRAMS += tests/fuzz/replay-lt_ogg tests/fuzz/replay-lt_ivf
+TESTS += tests/fuzz/replay-lt_ogg tests/fuzz/replay-lt_ivf
+tests_fuzz_replay_lt_ogg_SOURCES = tests/fuzz/fuzz_lt_ogg.c \
+	tests/fuzz/replay.c cmd/lt/ogg.c
+tests_fuzz_replay_lt_ogg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/lt \
+	-DCORPUS_DIR='"$(FUZZ_CORPUS)/lt_ogg"'
+tests_fuzz_replay_lt_ogg_LDADD = $(CALLS_LIBS)
+tests_fuzz_replay_lt_ivf_SOURCES = tests/fuzz/fuzz_lt_ivf.c \
+	tests/fuzz/replay.c cmd/lt/ivf.c
+tests_fuzz_replay_lt_ivf_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/lt \
+	-DCORPUS_DIR='"$(FUZZ_CORPUS)/lt_ivf"'
+tests_fuzz_replay_lt_ivf_LDADD = $(CALLS_LIBS)
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-lt_ogg tests/fuzz/fuzz-lt_ivf
+tests_fuzz_fuzz_lt_ogg_SOURCES = tests/fuzz/fuzz_lt_ogg.c cmd/lt/ogg.c
+tests_fuzz_fuzz_lt_ogg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/lt
+tests_fuzz_fuzz_lt_ogg_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_lt_ogg_LDADD = $(CALLS_LIBS)
+tests_fuzz_fuzz_lt_ivf_SOURCES = tests/fuzz/fuzz_lt_ivf.c cmd/lt/ivf.c
+tests_fuzz_fuzz_lt_ivf_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/lt
+tests_fuzz_fuzz_lt_ivf_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_lt_ivf_LDADD = $(CALLS_LIBS)
+endif
