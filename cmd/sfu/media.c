@@ -696,6 +696,49 @@ void media_track_unpublish(struct itrack *in)
 
 /* ---- sfu_media_ops ---- */
 
+static int mb_print(const char *p, size_t size, void *arg)
+{
+	return mbuf_write_mem(arg, (const uint8_t *)p, size);
+}
+
+
+/* The join's dcSignaling prop, read back from its SessionConfig JSON */
+static bool join_dc_signaling(const struct sfu_media *med,
+			      const struct sfu_session *s)
+{
+	const struct odict_entry *e;
+	struct odict *od = NULL;
+	struct re_printf pf;
+	struct mbuf *mb;
+	bool v = false;
+
+	if (!med->rtc)
+		return false;
+
+	mb = mbuf_alloc(512);
+	if (!mb)
+		return false;
+
+	pf.vph = mb_print;
+	pf.arg = mb;
+	if (sfu_rtc_sessions_json(&pf, med->rtc, sfu_session_group_id(s),
+				  sfu_session_call_id(s), sfu_session_id(s),
+				  NULL) ||
+	    json_decode_odict(&od, 8, (const char *)mb->buf, mb->end, 4))
+		goto out;
+
+	e = odict_get_type(od, ODICT_OBJECT, "Props");
+	if (e)
+		(void)odict_get_boolean(e->u.odict, &v, "dcSignaling");
+
+ out:
+	mem_deref(od);
+	mem_deref(mb);
+
+	return v;
+}
+
+
 static int op_attach(struct sfu_session *s, void **mediap, void *arg)
 {
 	struct sfu_media *med = arg;
@@ -716,6 +759,7 @@ static int op_attach(struct sfu_session *s, void **mediap, void *arg)
 	}
 
 	p->call = c;
+	p->dc_sig = join_dc_signaling(med, s);
 	list_append(&c->peers, &p->le_call, p);
 	*mediap = p;
 
@@ -866,6 +910,13 @@ int sfu_media_alloc(struct sfu_media **medp, const struct sfu_config *cfg,
 	*medp = med;
 
 	return 0;
+}
+
+
+void sfu_media_set_rtc(struct sfu_media *med, const struct sfu_rtc *rtc)
+{
+	if (med)
+		med->rtc = rtc;
 }
 
 

@@ -165,7 +165,8 @@ struct peer {
 	char *fp;                    /**< peer's a=fingerprint value   */
 	bool answered;               /**< the first offer was answered */
 	bool tracks_init;            /**< rtcd's tracksInitDone        */
-	bool dc_sig;                 /**< client used the DC for SDP   */
+	bool dc_sig;                 /**< joined with dcSignaling, or
+					  the client used the DC for SDP */
 	bool lock_client;            /**< client holds the lock        */
 	bool lock_server;            /**< we hold it for our offer     */
 	uint64_t lock_ms;
@@ -187,6 +188,7 @@ struct sfu_media {
 	struct sfu_metrics *m;
 	struct sfu_rtcnet *net;      /**< NULL in unit tests           */
 	struct sfu_cands *cands;     /**< NULL in unit tests           */
+	const struct sfu_rtc *rtc;   /**< for the join props, or NULL  */
 	struct hash *calls;
 	struct list peers;           /**< every peer (le_all)          */
 	struct tmr tmr_rtcp;
@@ -200,6 +202,9 @@ struct sfu_media {
 int  sfu_media_alloc(struct sfu_media **medp, const struct sfu_config *cfg,
 		     struct sfu_metrics *m, struct sfu_rtcnet *net,
 		     struct sfu_cands *cands);
+/** The session model, read for the join's dcSignaling prop (rtc.h
+ *  exposes the props only as SessionConfig JSON) */
+void sfu_media_set_rtc(struct sfu_media *med, const struct sfu_rtc *rtc);
 /** The ops to install with sfu_rtc_set_media() (arg = med) */
 const struct sfu_media_ops *sfu_media_ops(struct sfu_media *med);
 

@@ -156,6 +156,7 @@ int sfu_open(struct sfu *sfu, char *errbuf, size_t errsz)
 		re_snprintf(errbuf, errsz, "media: %m", err);
 		return err;
 	}
+	sfu_media_set_rtc(sfu->media, sfu->rtc);
 	sfu_rtc_set_media(sfu->rtc, sfu_media_ops(sfu->media));
 
 	return api_alloc(&sfu->api, sfu, errbuf, errsz);
