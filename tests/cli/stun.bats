@@ -317,12 +317,40 @@ start_coturn() {
 		--stun-only --log-file=stdout --simple-log -m 1 \
 		--db="$BATS_FILE_TMPDIR/turndb" \
 		--pidfile="$BATS_FILE_TMPDIR/turn.pid"
-	for _ in $(seq 50); do
+	# a loaded machine can take seconds to start it; give up after 20
+	for _ in $(seq 200); do
 		calls-stun query --rto 50ms --count 1 "127.0.0.1:$port" \
 			>/dev/null 2>&1 && return 0
+		kill -0 "$(cat "$BATS_FILE_TMPDIR/coturn.pid")" 2>/dev/null ||
+			break
 		sleep 0.1
 	done
+	echo "# coturn did not answer on $port:" >&3
+	tail -n 20 "$BATS_FILE_TMPDIR/coturn.out" | sed 's/^/# /' >&3
 	return 1
+}
+
+# a free port whose successor is free too (coturn's alternate port),
+# on both addresses coturn listens on
+free_port_pair() {
+	/usr/bin/python3 - <<'PY'
+import socket
+def free(port):
+    for ip in ("127.0.0.1", "127.0.0.2"):
+        for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+            s = socket.socket(socket.AF_INET, kind)
+            try:
+                s.bind((ip, port))
+            except OSError:
+                return False
+            finally:
+                s.close()
+    return True
+while True:
+    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]; t.close()
+    if p < 65535 and free(p) and free(p + 1):
+        print(p); break
+PY
 }
 
 start_daemon_bg() {         # like start_daemon, for servers without "ready"
@@ -333,7 +361,7 @@ start_daemon_bg() {         # like start_daemon, for servers without "ready"
 
 @test "stun: interop: calls-stun query and nat against coturn" {
 	command -v turnserver || skip "coturn not installed"
-	port=$(free_port)
+	port=$(free_port_pair)
 	start_coturn "$port"
 	run calls-stun query --json "127.0.0.1:$port"
 	[ "$status" -eq 0 ]
