@@ -51,6 +51,7 @@ struct run {
 	struct host **call_host;
 	unsigned total, next;
 	uint64_t last_resolve;
+	uint64_t t_first_join;
 	struct tmr tmr_join, tmr_tick, tmr_end, tmr_churn;
 	struct sa laddr;
 	bool ending, interrupted;
@@ -395,27 +396,39 @@ static uint64_t join_interval_us(const struct run *r)
 	if (r->o->join_duration > 0 && r->total > 1)
 		return (uint64_t)(r->o->join_duration * 1e6 /
 				  (r->total - 1));
-	return 0;
+	return 5000;           /* as fast as the loop allows: 200/s */
 }
 
 
+/* Joins every user whose time has come (user i at i * interval after
+ * the first join: the rate holds whatever the loop's delays) */
 static void join_next(void *arg)
 {
 	struct run *r = arg;
-	uint64_t iv = join_interval_us(r);
+	uint64_t iv = join_interval_us(r), now_ms, due_ms;
 	unsigned batch = 0;
 
 	if (r->pending) {              /* hosts still connecting */
 		tmr_start(&r->tmr_join, 20, join_next, r);
 		return;
 	}
+	if (!r->t_first_join)
+		r->t_first_join = tmr_jiffies();
 
-	do {
-		struct lt_user *u = &r->users[r->next];
+	for (;;) {
+		struct lt_user *u;
 		struct host *h;
 		int err;
 
-		if (tmr_jiffies() - r->last_resolve > RESOLVE_MS)
+		if (r->next >= r->total || batch++ >= 64)
+			break;
+		now_ms = tmr_jiffies();
+		due_ms = r->t_first_join + r->next * iv / 1000;
+		if (due_ms > now_ms)
+			break;
+
+		u = &r->users[r->next];
+		if (now_ms - r->last_resolve > RESOLVE_MS)
 			resolve(r, false);
 
 		h = r->call_host[u->call];
@@ -443,10 +456,12 @@ static void join_next(void *arg)
 			log_warn("calls-lt: join %s: %m", u->user_id, err);
 			lt_user_failed(u, LT_FAIL_SIGNALING);
 		}
-	} while (r->next < r->total && iv < 1000 && ++batch < 5);
+	}
 
 	if (r->next < r->total) {
-		tmr_start(&r->tmr_join, iv / 1000 ? iv / 1000 : 1,
+		due_ms = r->t_first_join + r->next * iv / 1000;
+		now_ms = tmr_jiffies();
+		tmr_start(&r->tmr_join, due_ms > now_ms ? due_ms - now_ms : 1,
 			  join_next, r);
 		return;
 	}
