@@ -124,7 +124,8 @@ static uint64_t now_us(void)
 
 
 static void send_one(struct otrack *ot, const uint8_t *pkt, size_t len,
-		     const struct calls_rtp_hdr *hdr, uint8_t pub_level_id)
+		     const struct calls_rtp_hdr *hdr, uint8_t pub_level_id,
+		     uint64_t now)
 {
 	struct peer *rx = ot->rx;
 	uint64_t t0 = 0;
@@ -159,7 +160,7 @@ static void send_one(struct otrack *ot, const uint8_t *pkt, size_t len,
 	++ot->pkts;
 	ot->octets += (uint32_t)hdr->pay_len;
 	ot->last_ts = hdr->ts;
-	ot->last_ms = tmr_jiffies();
+	ot->last_ms = now;
 
 	if (timed)
 		sfu_metrics_observe_track_write(
@@ -583,7 +584,7 @@ int fwd_otrack_apply(struct otrack *ot, const struct calls_sdp *answer)
 /* ---- RTP in ---- */
 
 static void vad_push(struct itrack *in, const uint8_t *buf,
-		     const struct calls_rtp_hdr *h)
+		     const struct calls_rtp_hdr *h, uint64_t now)
 {
 	struct peer *p = in->pub;
 	enum sfu_vad_event e;
@@ -593,7 +594,7 @@ static void vad_push(struct itrack *in, const uint8_t *buf,
 	if (calls_rtp_audio_level(h, buf, in->level_id, &level, &v))
 		return;
 
-	e = sfu_vad_push(&in->vad, level, tmr_jiffies());
+	e = sfu_vad_push(&in->vad, level, now);
 	if (e == SFU_VAD_NONE)
 		return;
 
@@ -641,10 +642,12 @@ void fwd_rtp_plain(struct peer *p, uint8_t *buf, size_t len)
 	struct calls_rtp_hdr h;
 	struct itrack *in;
 	struct le *le;
+	uint64_t now;
 
 	if (calls_rtp_parse(&h, buf, len))
 		return;
 
+	now = tmr_jiffies();
 	in = itrack_by_ssrc(p, h.ssrc);
 	if (!in)
 		in = itrack_bind(p, buf, &h);
@@ -655,7 +658,7 @@ void fwd_rtp_plain(struct peer *p, uint8_t *buf, size_t len)
 		log_debug("session %s: first RTP on mid %s (ssrc %u, pt %u, "
 			  "%zu bytes)", p->sid, in->mid, h.ssrc, h.pt, len);
 	(void)calls_rtp_seq_update(&in->seq, h.seq, NULL);
-	calls_rtp_jitter_update(&in->jit, (uint32_t)(tmr_jiffies() *
+	calls_rtp_jitter_update(&in->jit, (uint32_t)(now *
 					   (in->clock / 1000)), h.ts);
 
 	if (in->kind == SFU_TRACK_NONE)
@@ -665,7 +668,7 @@ void fwd_rtp_plain(struct peer *p, uint8_t *buf, size_t len)
 		if (sfu_session_muted(p->s))
 			return;
 		if (in->level_id && h.ext)
-			vad_push(in, buf, &h);
+			vad_push(in, buf, &h, now);
 		if (p->closing)
 			return;
 	}
@@ -677,7 +680,7 @@ void fwd_rtp_plain(struct peer *p, uint8_t *buf, size_t len)
 		struct otrack *ot = le->data;
 
 		if (ot->st == OT_LIVE)
-			send_one(ot, buf, len, &h, in->level_id);
+			send_one(ot, buf, len, &h, in->level_id, now);
 	}
 }
 
@@ -767,7 +770,7 @@ static void nack_answer(struct peer *rx, const struct calls_rtcp_pkt *pkt,
 		if (calls_rtp_parse(&h, sl->data, sl->len))
 			continue;
 
-		send_one(ot, sl->data, sl->len, &h, 0);
+		send_one(ot, sl->data, sl->len, &h, 0, tmr_jiffies());
 	}
 }
 

@@ -14,23 +14,18 @@ void sfu_vad_init(struct sfu_vad *v)
 }
 
 
+/* Kept as running integer sums: O(1) per packet, exact */
 unsigned sfu_vad_stddev(const struct sfu_vad *v)
 {
-	double sum = 0, var = 0, mean;
-	unsigned i;
+	double mean, var;
 
 	if (!v || !v->n)
 		return 0;
 
-	for (i = 0; i < v->n; i++)
-		sum += v->lv[i];
+	mean = (double)v->sum / v->n;
+	var = (double)v->sumsq / v->n - mean * mean;
 
-	mean = sum / v->n;
-
-	for (i = 0; i < v->n; i++)
-		var += (v->lv[i] - mean) * (v->lv[i] - mean);
-
-	return (unsigned)lround(sqrt(var / v->n));
+	return var > 0 ? (unsigned)lround(sqrt(var)) : 0;
 }
 
 
@@ -42,10 +37,23 @@ enum sfu_vad_event sfu_vad_push(struct sfu_vad *v, uint8_t level,
 	if (!v)
 		return SFU_VAD_NONE;
 
-	v->lv[v->pos] = level > 127 ? 127 : level;
-	v->pos = (v->pos + 1) % SFU_VAD_SAMPLES;
-	if (v->n < SFU_VAD_SAMPLES)
+	if (level > 127)
+		level = 127;
+
+	if (v->n == SFU_VAD_SAMPLES) {
+		uint8_t old = v->lv[v->pos];
+
+		v->sum -= old;
+		v->sumsq -= (uint32_t)old * old;
+	}
+	else {
 		++v->n;
+	}
+
+	v->lv[v->pos] = level;
+	v->sum += level;
+	v->sumsq += (uint32_t)level * level;
+	v->pos = (v->pos + 1) % SFU_VAD_SAMPLES;
 
 	if (v->n < SFU_VAD_SAMPLES)
 		return SFU_VAD_NONE;

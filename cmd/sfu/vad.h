@@ -38,6 +38,8 @@ struct sfu_vad {
 	uint8_t  lv[SFU_VAD_SAMPLES]; /**< ring of levels              */
 	unsigned n;                   /**< samples held (<= SAMPLES)   */
 	unsigned pos;                 /**< next slot                   */
+	uint32_t sum;                 /**< of the levels held          */
+	uint32_t sumsq;               /**< of their squares            */
 	bool     active;
 	uint64_t on_ms;               /**< when it turned on           */
 };
