@@ -95,7 +95,7 @@ teardown() {
 	scenario leave
 }
 
-@test "media: VP8 screen share decoded by B (size, colours); PLI reaches A" {
+@test "media: VP8 screen decoded by B (size, colours); PLI to A; NACK answered" {
 	scenario screen
 }
 
