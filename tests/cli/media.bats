@@ -95,7 +95,7 @@ teardown() {
 	scenario leave
 }
 
-@test "media: VP8 screen decoded by B (size, colours); PLI to A; NACK answered" {
+@test "media: VP8 screen decoded by B (size, colours), PLI to A, NACK" {
 	scenario screen
 }
 
