@@ -256,6 +256,9 @@ static struct host *host_pick(struct run *r)
 
 	for (i = 0; i < r->hostc; i++) {
 		ok[i] = host_load(&r->hosts[i], &loadv[i]);
+		if (ok[i])
+			log_info("calls-lt: host %s cpu_load %.3f calls %u",
+				 r->hosts[i].url, loadv[i], r->hosts[i].calls);
 		if (ok[i] && (!best || loadv[i] < low)) {
 			best = &r->hosts[i];
 			low = loadv[i];

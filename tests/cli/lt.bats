@@ -122,9 +122,34 @@ api() { cat "$BATS_FILE_TMPDIR/api"; }
 	grep -q 'calls-lt summary' "$BATS_TEST_TMPDIR/err"
 }
 
-@test "lt: calls spread over three SFUs behind one name; a stopped one gets none" {
-	command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ] ||
-		skip "dnsmasq (dnsmasq-base) not installed"
+# pick_ok: every "call ... on URL" follows "host URL cpu_load L" lines
+# of each reachable host, and the chosen one's load is the lowest (loads
+# within 25% + 0.05 of the lowest are ties)
+pick_ok() {
+	awk '
+	/ host http:.* cpu_load / {
+		for (i = 1; i <= NF; i++) {
+			if ($i == "host") u = $(i + 1)
+			if ($i == "cpu_load") l = $(i + 1)
+		}
+		load[u] = l; n++
+		if (n == 1 || l < low) low = l
+		next
+	}
+	/ call lt-call-[0-9]+ on / {
+		u = $NF
+		if (n == 0 || !(u in load)) { print "no load for " u; bad = 1 }
+		else if (load[u] > low * 1.25 + 0.05) {
+			print u " load " load[u] " above lowest " low; bad = 1
+		}
+		calls++
+		delete load; n = 0
+	}
+	END { if (!calls) { print "no calls"; bad = 1 } exit bad }'
+}
+
+@test "lt: calls go to the least loaded of three SFUs behind one name; a stopped one gets none" {
+	[ -x /usr/sbin/dnsmasq ] || skip "dnsmasq (dnsmasq-base) not installed"
 	ip addr show lo | grep -q '127.0.0.1/8' ||
 		skip "loopback is not 127.0.0.1/8"
 	port=$(free_port)
@@ -145,11 +170,13 @@ api() { cat "$BATS_FILE_TMPDIR/api"; }
 	run timeout 90 calls-lt --url "http://sfu.lt.test:$port" \
 		--dns-server "127.0.0.1:$dport" --calls 6 --users-per-call 2 \
 		--unmuted 1 --duration 2 --join-rate 20 --offset 400 -v
-	echo "$output" | grep 'call lt-call' >&3 || true
 	[ "$status" -eq 0 ]
+	# all three were resolved, asked for their load and connected
 	for i in 2 3 4; do
-		echo "$output" | grep -q "on http://127.0.0.$i:$port"
+		echo "$output" | grep -q "host http://127.0.0.$i:$port cpu_load"
 	done
+	echo "$output" | grep -E ' host | call lt-call' | pick_ok
+	[ "$(echo "$output" | grep '"type":"summary"' | jq .connected)" -eq 12 ]
 
 	stop_daemon m3
 	run timeout 90 calls-lt --url "http://sfu.lt.test:$port" \
@@ -161,7 +188,7 @@ api() { cat "$BATS_FILE_TMPDIR/api"; }
 	stop_daemon m4
 	[ "$status" -eq 0 ]
 	! echo "$output" | grep -q "on http://127.0.0.3:$port"
-	echo "$output" | grep -q "on http://127.0.0.2:$port"
-	echo "$output" | grep -q "on http://127.0.0.4:$port"
+	! echo "$output" | grep -q "host http://127.0.0.3:$port cpu_load"
+	echo "$output" | grep -E ' host | call lt-call' | pick_ok
 	[ "$(echo "$output" | grep '"type":"summary"' | jq .connected)" -eq 8 ]
 }
