@@ -9,7 +9,8 @@
  * give the guide's row: CPU (avg, % of one core), memory (avg), and the
  * bandwidth the load generator sent to and received from the SFU, plus
  * forwarded packets per CPU-second (RTP packets our peers received per
- * second of SFU CPU) and memory per session.
+ * second of SFU CPU) and memory per session (RSS growth from the first
+ * sample to the peak, per connected session at the peak).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,7 @@ struct lt_sfumetrics {
 	double cpu_last;
 	uint64_t rx_last, t_last, bin_last, bout_last;
 	unsigned connected_max;
-	double rss_max;
+	double rss_max, rss_first;
 };
 
 
@@ -205,6 +206,7 @@ void lt_sfumetrics_sample(struct lt_sfumetrics *sm, struct lt_stats *st,
 	}
 	else if (!sm->have_prev) {
 		sm->cpu_first = cpu;
+		sm->rss_first = rss;
 		sm->t_first = now;
 		sm->rx_first = st->received;
 		sm->bin_first = st->bytes_out;
@@ -238,8 +240,10 @@ static void row_get(const struct lt_sfumetrics *sm, struct row *r)
 	r->out_mbps = (sm->bout_last - sm->bout_first) * 8 / secs / 1e6;
 	r->pps_per_cpu = cpu > 0 ?
 		(double)(sm->rx_last - sm->rx_first) / cpu : 0;
-	r->kb_per_session = sm->connected_max ?
-		sm->rss_max / sm->connected_max : 0;
+	/* growth over the first sample (taken 1 s into the run, with few
+	 * or no sessions) per session at the peak */
+	r->kb_per_session = sm->connected_max && sm->rss_max > sm->rss_first ?
+		(sm->rss_max - sm->rss_first) / sm->connected_max : 0;
 }
 
 

@@ -80,6 +80,20 @@ api() { cat "$BATS_FILE_TMPDIR/api"; }
 	[ "$(summary "$out" .streams.video.loss_pct.max)" = 0 ]
 }
 
+@test "lt: mute churn keeps zero loss; --sfu-metrics gives the guide's row" {
+	out=$BATS_TEST_TMPDIR/out
+	run timeout 60 calls-lt --url "$(api)" --calls 1 --users-per-call 3 \
+		--unmuted 2 --duration 4 --mute-churn 0.2 --offset 150 \
+		--sfu-metrics "$(api)/metrics" --max-loss 0
+	[ "$status" -eq 0 ]
+	echo "$output" | grep '^{' >"$out"
+	all_json "$out"
+	[ "$(summary "$out" '.rtp_received == .rtp_expected')" = true ]
+	[ "$(summary "$out" '.sfu.samples >= 2')" = true ]
+	[ "$(summary "$out" '.sfu.rss_avg_mb > 0')" = true ]
+	[[ "$output" == *"| Calls | Users/call | Unmuted/call | Screen sharing |"* ]]
+}
+
 @test "lt: threshold flags set the exit status" {
 	run timeout 60 calls-lt --url "$(api)" --calls 1 --users-per-call 2 \
 		--unmuted 1 --duration 1 --offset 200 --max-join-p95 0
