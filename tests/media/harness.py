@@ -978,8 +978,10 @@ async def sc_dcsignal(ctx):
                      "implemented")
     check(offers and all(v == "dc" for v in offers),
           "server offers to A came over calls-dc (%s)" % offers)
-    check(("out", "answer", "dc") in a.sdp_paths,
-          "A answered over calls-dc")
+    await until(lambda: ("out", "answer", "dc") in a.sdp_paths,
+                "A's answer over calls-dc")
+    check(("out", "answer", "ws") not in a.sdp_paths[1:],
+          "A answered over calls-dc only (%s)" % a.sdp_paths)
     await tone_check(a, a.sink_from(b, "voice"), "A decodes B's tone")
     n = len(a.sdp_paths)
     await a.publish(Tone(660.0))
