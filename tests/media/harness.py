@@ -1210,7 +1210,7 @@ async def sc_demo(ctx):
         rx = await p.inbound(s)
         tx = await p.outbound()
         hz = dominant_hz(s.samples[-RATE * 2:]) if \
-            len(s.samples) >= RATE * 2 else None
+            len(s.samples) >= RATE // 2 else None
         out[p.name] = {
             "session": p.sid, "packets_sent": tx[0], "bytes_sent": tx[1],
             "packets_received": rx[0], "bytes_received": rx[1],
@@ -1220,6 +1220,15 @@ async def sc_demo(ctx):
             "join_to_dc_open_ms": round((p.t_dc - p.t_join) * 1000, 1)
             if p.t_dc else None}
     out["wall_s"] = round(time.monotonic() - t0, 1)
+    mc = ctx.api
+    out["mid_call"] = {
+        "sessions": mc.metric("rtcd_rtc_sessions_total"),
+        "tracks_in": mc.metric("rtcd_rtc_rtp_tracks_total", direction="in"),
+        "tracks_out": mc.metric("rtcd_rtc_rtp_tracks_total",
+                                direction="out"),
+        "connected": mc.metric("rtcd_rtc_conn_states_total",
+                               type="connected"),
+        "errors": mc.metric("rtcd_rtc_errors_total")}
     print(json.dumps(out))
 
 
