@@ -29,19 +29,31 @@ uint64_t peer_age_ms(const struct peer *p)
 }
 
 
+static void peer_close(struct peer *p, const char *reason)
+{
+	p->closing = true;
+	log_info("session %s: %s", p->sid, reason);
+	if (p->s)
+		sfu_session_close(p->s, reason);
+}
+
+
 void peer_fail(struct peer *p, const char *err_type, const char *reason)
 {
 	if (!p || p->closing)
 		return;
 
-	p->closing = true;
 	if (err_type)
 		sfu_metrics_rtc_error(p->med->m, p->gid, err_type);
 	sfu_metrics_conn_state(p->med->m, "failed");
+	peer_close(p, reason);
+}
 
-	log_info("session %s: %s", p->sid, reason);
-	if (p->s)
-		sfu_session_close(p->s, reason);
+
+void peer_end(struct peer *p, const char *reason)
+{
+	if (p && !p->closing)
+		peer_close(p, reason);
 }
 
 
@@ -105,8 +117,10 @@ static void on_sctp_close(int err, void *arg)
 	struct peer *p = arg;
 
 	p->dc_open = false;
-	peer_fail(p, NULL, err ? "SCTP association lost" :
-		  "SCTP association shut down");
+	/* a client closing its PeerConnection aborts the association:
+	 * an end, not a failure (ICE consent catches a vanished one) */
+	peer_end(p, err ? "SCTP association aborted" :
+		 "SCTP association shut down");
 }
 
 
@@ -210,7 +224,7 @@ static void on_dtls_close(int err, void *arg)
 	switch (err) {
 
 	case 0:
-		peer_fail(p, NULL, "DTLS closed by the peer");
+		peer_end(p, "DTLS closed by the peer");
 		break;
 
 	case EAUTH:

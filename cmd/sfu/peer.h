@@ -30,8 +30,11 @@ void peer_answered(struct peer *p);
 /** Sends one DC message on `calls-dc` (ENOTCONN before it opened) */
 int  peer_dc_send(struct peer *p, bool is_text, const uint8_t *buf,
 		  size_t len);
-/** Ends the session because of err (reason logged; type counted) */
+/** Ends the session on a failure: rtcd_rtc_conn_states_total "failed",
+ *  and rtcd_rtc_errors_total err_type unless NULL */
 void peer_fail(struct peer *p, const char *err_type, const char *reason);
+/** Ends the session because the client closed its side */
+void peer_end(struct peer *p, const char *reason);
 /** Milliseconds since attach */
 uint64_t peer_age_ms(const struct peer *p);
 
