@@ -5,3 +5,4 @@ dist_man1_MANS += docs/man/calls-probe.1
 dist_man1_MANS += docs/man/calls-metrics.1
 dist_man1_MANS += docs/man/calls-sfu.1
 dist_man1_MANS += docs/man/calls-lt.1
+EXTRA_DIST += docs/PERFORMANCE.md scripts/bench/sfu scripts/bench/janus-start
