@@ -2,6 +2,7 @@
 # SRTP, calls-dc) against calls-sfu (rtcd protocol) or Janus VideoRoom
 bin_PROGRAMS += cmd/lt/calls-lt
 LT_CORE_SOURCES = cmd/lt/lt.h cmd/lt/ltint.h cmd/lt/peer.c \
+	cmd/lt/peer_int.h cmd/lt/peer_media.c \
 	cmd/lt/rtcd.c cmd/lt/scenario.c cmd/lt/stats.c cmd/lt/media.c \
 	cmd/lt/ogg.c cmd/lt/ivf.c cmd/lt/http.c cmd/lt/resolve.c \
 	cmd/lt/sfumetrics.c

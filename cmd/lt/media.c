@@ -78,7 +78,8 @@ static int opus_h(const uint8_t *p, size_t len, uint64_t granule, void *arg)
 		return 0;           /* OpusTags */
 	if (m->opusc == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 256;
-		struct pl *v = m->opusv ? mem_realloc(m->opusv, cap * sizeof(*v)) :
+		struct pl *v = m->opusv ?
+			mem_realloc(m->opusv, cap * sizeof(*v)) :
 			mem_alloc(cap * sizeof(*v), NULL);
 
 		if (!v)

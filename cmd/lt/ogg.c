@@ -29,7 +29,8 @@ static void crc_init(void)
 	for (i = 0; i < 256; i++) {
 		r = i << 24;
 		for (j = 0; j < 8; j++)
-			r = (r & 0x80000000u) ? (r << 1) ^ 0x04c11db7u : r << 1;
+			r = (r & 0x80000000u) ? (r << 1) ^ 0x04c11db7u :
+				r << 1;
 		crc_tab[i] = r;
 	}
 }

@@ -59,21 +59,12 @@ static int host_of(const char *url, char *host, size_t sz, uint16_t *port,
 }
 
 
-static int dns_query(const char *name, const char *server, uint16_t port,
-		     struct sa *sav, size_t *np)
+/* An A query for name with id into q; its length, or 0 if too long */
+static size_t query_build(uint8_t *q, size_t size, const char *name,
+			  uint16_t id)
 {
-	uint8_t q[512], r[1500];
-	struct pollfd pfd;
-	struct sa srv;
-	size_t ql = 12, max = *np, n = 0, off, i;
-	uint16_t id = (uint16_t)rand_u32(), an;
 	const char *s = name;
-	ssize_t rl;
-	int fd, err = 0;
-
-	if (sa_decode(&srv, server, strlen(server)) &&
-	    sa_set_str(&srv, server, 53))
-		return EINVAL;
+	size_t ql = 12;
 
 	memset(q, 0, 12);
 	q[0] = (uint8_t)(id >> 8);
@@ -83,8 +74,8 @@ static int dns_query(const char *name, const char *server, uint16_t port,
 	while (*s) {
 		size_t l = strcspn(s, ".");
 
-		if (!l || l > 63 || ql + l + 6 > sizeof(q))
-			return EINVAL;
+		if (!l || l > 63 || ql + l + 6 > size)
+			return 0;
 		q[ql++] = (uint8_t)l;
 		memcpy(q + ql, s, l);
 		ql += l;
@@ -95,6 +86,69 @@ static int dns_query(const char *name, const char *server, uint16_t port,
 	q[ql++] = 0;
 	q[ql++] = 0; q[ql++] = 1;          /* A  */
 	q[ql++] = 0; q[ql++] = 1;          /* IN */
+
+	return ql;
+}
+
+
+/* The A records of a response whose question is ql bytes long */
+static int answer_parse(const uint8_t *r, size_t rl, size_t ql,
+			uint16_t port, struct sa *sav, size_t *np)
+{
+	size_t max = *np, n = 0, off = ql, i;
+	uint16_t an;
+
+	if ((r[3] & 0x0f) == 3)
+		return ENOENT;                 /* NXDOMAIN */
+	if (rl < off)
+		return EBADMSG;
+	an = (uint16_t)(r[6] << 8 | r[7]);
+	for (i = 0; i < an && n < max; i++) {
+		uint16_t type, rdl;
+
+		/* name: labels or a pointer */
+		while (off < rl && r[off] && (r[off] & 0xc0) != 0xc0)
+			off += r[off] + 1;
+		if (off >= rl)
+			break;
+		off += (r[off] & 0xc0) == 0xc0 ? 2 : 1;
+		if (off + 10 > rl)
+			break;
+		type = (uint16_t)(r[off] << 8 | r[off + 1]);
+		rdl = (uint16_t)(r[off + 8] << 8 | r[off + 9]);
+		off += 10;
+		if (off + rdl > rl)
+			break;
+		if (type == 1 && rdl == 4) {
+			uint32_t a = (uint32_t)r[off] << 24 |
+				(uint32_t)r[off + 1] << 16 |
+				(uint32_t)r[off + 2] << 8 | r[off + 3];
+			sa_set_in(&sav[n++], a, port);
+		}
+		off += rdl;
+	}
+	*np = n;
+
+	return n ? 0 : ENOENT;
+}
+
+
+static int dns_query(const char *name, const char *server, uint16_t port,
+		     struct sa *sav, size_t *np)
+{
+	uint8_t q[512], r[1500];
+	struct pollfd pfd;
+	struct sa srv;
+	size_t ql;
+	ssize_t rl;
+	int fd, err = 0;
+
+	if (sa_decode(&srv, server, strlen(server)) &&
+	    sa_set_str(&srv, server, 53))
+		return EINVAL;
+	ql = query_build(q, sizeof(q), name, (uint16_t)rand_u32());
+	if (!ql)
+		return EINVAL;
 
 	fd = socket(sa_af(&srv), SOCK_DGRAM, 0);
 	if (fd < 0)
@@ -114,44 +168,7 @@ static int dns_query(const char *name, const char *server, uint16_t port,
 		err = EBADMSG;
 		goto out;
 	}
-	if ((r[3] & 0x0f) == 3) {
-		err = ENOENT;                  /* NXDOMAIN */
-		goto out;
-	}
-	an = (uint16_t)(r[6] << 8 | r[7]);
-	/* skip the question */
-	off = ql;
-	if ((size_t)rl < off) {
-		err = EBADMSG;
-		goto out;
-	}
-	for (i = 0; i < an && n < max; i++) {
-		uint16_t type, rdl;
-
-		/* name: labels or a pointer */
-		while (off < (size_t)rl && r[off] && (r[off] & 0xc0) != 0xc0)
-			off += r[off] + 1;
-		if (off >= (size_t)rl)
-			break;
-		off += (r[off] & 0xc0) == 0xc0 ? 2 : 1;
-		if (off + 10 > (size_t)rl)
-			break;
-		type = (uint16_t)(r[off] << 8 | r[off + 1]);
-		rdl = (uint16_t)(r[off + 8] << 8 | r[off + 9]);
-		off += 10;
-		if (off + rdl > (size_t)rl)
-			break;
-		if (type == 1 && rdl == 4) {
-			uint32_t a = (uint32_t)r[off] << 24 |
-				(uint32_t)r[off + 1] << 16 |
-				(uint32_t)r[off + 2] << 8 | r[off + 3];
-			sa_set_in(&sav[n++], a, port);
-		}
-		off += rdl;
-	}
-	*np = n;
-	if (!n)
-		err = ENOENT;
+	err = answer_parse(r, (size_t)rl, ql, port, sav, np);
 
  out:
 	close(fd);

@@ -7,7 +7,8 @@
  * sharing calls, user 0 also shares its screen. A call's host is chosen
  * when its first user joins: the reachable address of the URL's name
  * with the lowest /system cpu_load (the plugin's rule, rtcd-protocol.md
- * section 8; near-equal loads are spread by call count); the name is resolved again every RESOLVE_MS, and a call
+ * section 8; near-equal loads are spread by call count); the name is
+ * resolved again every RESOLVE_MS, and a call
  * stays where it started. --duration after the last join (or at SIGINT/
  * SIGTERM) every user leaves and the summary is printed.
  */

@@ -242,11 +242,12 @@ double lt_stats_stream_loss_max(const struct lt_stats *st)
 }
 
 
-void lt_stats_summary(struct lt_stats *st, const struct lt_summary *sm)
+static const char *const kind_names[2] = {"audio", "video"};
+
+
+static void summary_text(struct lt_stats *st, const struct lt_summary *sm)
 {
-	static const char *kinds[2] = {"audio", "video"};
 	struct priv *pv = st->priv;
-	struct calls_jw w;
 	int i;
 
 	/* human summary on stderr */
@@ -279,7 +280,7 @@ void lt_stats_summary(struct lt_stats *st, const struct lt_summary *sm)
 			continue;
 		fprintf(stderr, "  %s streams %llu: loss%% p50 %.2f p95 "
 			   "%.2f max %.2f; jitter ms p50 %.1f p95 %.1f max "
-			   "%.1f\n", kinds[i],
+			   "%.1f\n", kind_names[i],
 			   (unsigned long long)pv->streams[i],
 			   lt_pct(pv->loss[i].v, pv->loss[i].n, 50),
 			   lt_pct(pv->loss[i].v, pv->loss[i].n, 95),
@@ -294,6 +295,14 @@ void lt_stats_summary(struct lt_stats *st, const struct lt_summary *sm)
 		   (unsigned long long)st->auth_fail,
 		   (unsigned long long)st->nack_in,
 		   (unsigned long long)st->pli_in);
+}
+
+
+static void summary_json(struct lt_stats *st, const struct lt_summary *sm)
+{
+	struct priv *pv = st->priv;
+	struct calls_jw w;
+	int i;
 
 	if (calls_jw_init(&w))
 		return;
@@ -331,7 +340,7 @@ void lt_stats_summary(struct lt_stats *st, const struct lt_summary *sm)
 	calls_jw_uint(&w, "srtp_auth_fail", st->auth_fail);
 	calls_jw_obj_begin(&w, "streams");
 	for (i = 0; i < 2; i++) {
-		calls_jw_obj_begin(&w, kinds[i]);
+		calls_jw_obj_begin(&w, kind_names[i]);
 		calls_jw_uint(&w, "n", pv->streams[i]);
 		pct_obj(&w, "loss_pct", &pv->loss[i]);
 		pct_obj(&w, "jitter_ms", &pv->jit[i]);
@@ -343,7 +352,13 @@ void lt_stats_summary(struct lt_stats *st, const struct lt_summary *sm)
 	calls_jw_obj_end(&w);
 	(void)calls_jw_line(&w, stdout);
 	calls_jw_close(&w);
+}
 
+
+void lt_stats_summary(struct lt_stats *st, const struct lt_summary *sm)
+{
+	summary_text(st, sm);
+	summary_json(st, sm);
 	if (sm->sfu)
 		lt_sfumetrics_print(sm->sfu, sm);
 }

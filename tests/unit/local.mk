@@ -126,7 +126,8 @@ check_PROGRAMS += tests/unit/unit-lt
 TESTS += tests/unit/unit-lt
 tests_unit_unit_lt_SOURCES = tests/unit/unit_lt.c tests/unit/runner.c \
 	tests/unit/runner.h tests/unit/test_lt.c \
-	cmd/lt/peer.c cmd/lt/rtcd.c cmd/lt/scenario.c cmd/lt/stats.c \
+	cmd/lt/peer.c cmd/lt/peer_media.c cmd/lt/rtcd.c cmd/lt/scenario.c \
+	cmd/lt/stats.c \
 	cmd/lt/media.c cmd/lt/ogg.c cmd/lt/ivf.c cmd/lt/http.c \
 	cmd/lt/resolve.c cmd/lt/sfumetrics.c
 tests_unit_unit_lt_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/cmd/lt \

@@ -22,7 +22,8 @@ static uint32_t crc(const uint8_t *p, size_t n)
 	for (i = 0; i < n; i++) {
 		c ^= (uint32_t)p[i] << 24;
 		for (b = 0; b < 8; b++)
-			c = (c & 0x80000000u) ? (c << 1) ^ 0x04c11db7u : c << 1;
+			c = (c & 0x80000000u) ? (c << 1) ^ 0x04c11db7u :
+				c << 1;
 	}
 
 	return c;
