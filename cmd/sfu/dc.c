@@ -39,36 +39,98 @@ int media_dc_send(struct peer *p, const struct calls_dcmsg *msg)
 }
 
 
-int media_dc_media_map(struct peer *p)
+static int mp_str(struct mbuf *mb, const struct pl *pl)
 {
-	struct calls_dcmsg *msg;
-	struct le *le;
 	int err;
 
-	msg = mem_zalloc(sizeof(*msg), NULL);
-	if (!msg)
-		return ENOMEM;
+	if (pl->l < 32)
+		err = mbuf_write_u8(mb, 0xa0 | (uint8_t)pl->l);
+	else if (pl->l < 256)
+		err = mbuf_write_u8(mb, 0xd9) |
+			mbuf_write_u8(mb, (uint8_t)pl->l);
+	else if (pl->l < 65536)
+		err = mbuf_write_u8(mb, 0xda) |
+			mbuf_write_u16(mb, htons((uint16_t)pl->l));
+	else
+		return EOVERFLOW;
 
-	msg->type = CALLS_DCMSG_MEDIA_MAP;
+	return err ? err : mbuf_write_pl(mb, pl);
+}
+
+
+int media_dc_map_encode(struct mbuf *mb, const struct calls_dcmsg_media *v,
+			size_t n)
+{
+	static const struct pl k_type = PL("type"),
+		k_sender = PL("sender_id");
+	size_t i;
+	int err;
+
+	if (!mb || (n && !v) || n > 65535)
+		return EINVAL;
+
+	/* cc 09, then map16 or fixmap: the whole map, no entry limit */
+	err  = mbuf_write_u8(mb, 0xcc);
+	err |= mbuf_write_u8(mb, CALLS_DCMSG_MEDIA_MAP);
+	if (n < 16) {
+		err |= mbuf_write_u8(mb, 0x80 | (uint8_t)n);
+	}
+	else {
+		err |= mbuf_write_u8(mb, 0xde);
+		err |= mbuf_write_u16(mb, htons((uint16_t)n));
+	}
+
+	for (i = 0; i < n && !err; i++) {
+		err  = mp_str(mb, &v[i].mid);
+		err |= mbuf_write_u8(mb, 0x82);
+		err |= mp_str(mb, &k_type);
+		err |= mp_str(mb, &v[i].type);
+		err |= mp_str(mb, &k_sender);
+		err |= mp_str(mb, &v[i].sender_id);
+	}
+
+	return err;
+}
+
+
+/* The MediaMap is written here, not by calls_dcmsg_encode(): that one
+ * carries at most CALLS_DCMSG_MEDIA_MAX entries, fewer than a large
+ * call forwards to one receiver */
+int media_dc_media_map(struct peer *p)
+{
+	struct calls_dcmsg_media *v;
+	struct mbuf *mb;
+	struct le *le;
+	size_t n = 0;
+	int err;
+
+	v = mem_zalloc((list_count(&p->otracks) + 1) * sizeof(*v), NULL);
+	mb = mbuf_alloc(256);
+	if (!v || !mb) {
+		err = ENOMEM;
+		goto out;
+	}
 
 	LIST_FOREACH(&p->otracks, le) {
 		struct otrack *ot = le->data;
-		struct calls_dcmsg_media *e;
 
 		if (ot->st != OT_ADDING && ot->st != OT_LIVE &&
 		    ot->st != OT_DEL)
 			continue;
-		if (msg->media_n >= CALLS_DCMSG_MEDIA_MAX)
-			break;
 
-		e = &msg->media[msg->media_n++];
-		pl_set_str(&e->mid, ot->mid);
-		pl_set_str(&e->type, sfu_track_kind_name(ot->kind));
-		pl_set_str(&e->sender_id, ot->sender);
+		pl_set_str(&v[n].mid, ot->mid);
+		pl_set_str(&v[n].type, sfu_track_kind_name(ot->kind));
+		pl_set_str(&v[n].sender_id, ot->sender);
+		++n;
 	}
 
-	err = media_dc_send(p, msg);
-	mem_deref(msg);
+	err = media_dc_map_encode(mb, v, n);
+	if (!err)
+		err = peer_dc_send(p, false, mb->buf, mb->end);
+
+ out:
+	mem_deref(mb);
+	mem_deref(v);
 
 	return err;
 }

@@ -217,6 +217,11 @@ int  media_answer(struct peer *p, const char *text);
 /* dc.c */
 struct calls_dcmsg;
 int  media_dc_send(struct peer *p, const struct calls_dcmsg *msg);
+struct calls_dcmsg_media;
+/** Appends a MediaMap message of n entries (any number, unlike
+ *  calls_dcmsg_encode) */
+int  media_dc_map_encode(struct mbuf *mb, const struct calls_dcmsg_media *v,
+			 size_t n);
 /** The MediaMap of what p receives, before a server offer */
 int  media_dc_media_map(struct peer *p);
 void media_dc_open(struct peer *p);

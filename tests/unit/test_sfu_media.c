@@ -784,7 +784,61 @@ static int test_media_forwarding(void)
 }
 
 
+/* MediaMap: lib/dcmsg decodes ours; more entries than it keeps fit */
+static int test_media_map_encode(void)
+{
+	static struct calls_dcmsg_media v[70];
+	static const char *const types[] = {"voice", "screen",
+					    "screen-audio"};
+	static struct calls_dcmsg d;
+	char mids[70][4];
+	struct mbuf *mb = mbuf_alloc(64);
+	size_t i;
+	int err = 0;
+
+	TEST_ASSERT(mb != NULL);
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		re_snprintf(mids[i], sizeof(mids[i]), "%zu", i);
+		pl_set_str(&v[i].mid, mids[i]);
+		pl_set_str(&v[i].type, types[i % 3]);
+		pl_set_str(&v[i].sender_id, "abcdefghijklmnopqrstuvwxyz012345"
+			   "6789");
+	}
+
+	err = media_dc_map_encode(mb, v, 3);
+	if (!err)
+		err = calls_dcmsg_decode(&d, mb->buf, mb->end);
+	if (!err && (d.type != CALLS_DCMSG_MEDIA_MAP || d.media_n != 3 ||
+		     pl_strcmp(&d.media[2].type, "screen-audio") ||
+		     pl_strcmp(&d.media[1].mid, "1") ||
+		     pl_strcmp(&d.media[0].sender_id,
+			       "abcdefghijklmnopqrstuvwxyz0123456789")))
+		err = EPROTO;
+
+	/* 70 entries: map16 header, and each entry is the same size:
+	 * mid str, fixmap 2, "type" + type, "sender_id" + str8 sender */
+	if (!err) {
+		size_t len = 5;
+
+		mb->pos = mb->end = 0;
+		err = media_dc_map_encode(mb, v, 70);
+		for (i = 0; i < 70; i++)
+			len += 1 + strlen(mids[i]) + 1 + 5 + 1 +
+				strlen(types[i % 3]) + 10 + 2 + 36;
+		if (!err && (memcmp(mb->buf, "\xcc\x09\xde\x00\x46", 5) ||
+			     mb->end != len))
+			err = EPROTO;
+	}
+
+	mem_deref(mb);
+	TEST_ERR(err);
+
+	return 0;
+}
+
+
 const struct unit_suite suite_sfu_media = {"sfu_media", {
 	UNIT_CASE(test_media_renegotiation),
 	UNIT_CASE(test_media_forwarding),
+	UNIT_CASE(test_media_map_encode),
 	{NULL, NULL}}};
