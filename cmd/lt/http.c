@@ -117,7 +117,7 @@ static int conn_open(const struct sa *sa, unsigned timeout_ms, int *fdp)
 
 
 /* True once the head and Content-Length bytes of body are in */
-static bool complete(const struct mbuf *mb)
+bool lt_http_complete(const struct mbuf *mb)
 {
 	const char *txt = (const char *)mb->buf, *hend, *cl;
 	size_t hl;
@@ -149,7 +149,7 @@ static int read_all(int fd, unsigned timeout_ms, struct mbuf *mb)
 	for (;;) {
 		ssize_t n;
 
-		if (complete(mb))
+		if (lt_http_complete(mb))
 			return 0;
 
 		if (poll(&pfd, 1, (int)timeout_ms) != 1)
@@ -200,7 +200,7 @@ static int dechunk(char *body, size_t len, size_t *outp)
 }
 
 
-static int parse_resp(struct mbuf *mb, int *statusp, char **bodyp)
+int lt_http_parse(struct mbuf *mb, int *statusp, char **bodyp)
 {
 	char *txt = (char *)mb->buf, *hend, *body;
 	size_t blen;
@@ -284,7 +284,7 @@ int lt_http(const char *method, const char *url, const char *auth,
 	mbuf_rewind(mb);
 	err = read_all(fd, timeout_ms, mb);
 	if (!err)
-		err = parse_resp(mb, statusp, bodyp);
+		err = lt_http_parse(mb, statusp, bodyp);
 
  out:
 	if (fd >= 0)

@@ -79,6 +79,15 @@ int  lt_http(const char *method, const char *url, const char *auth,
 /** The addresses url's host resolves to (IP literal: itself) */
 int  lt_resolve(const char *url, const char *dns_server, struct sa *sav,
 		size_t *np);
+/** A whole response is in mb (head and Content-Length bytes) */
+bool lt_http_complete(const struct mbuf *mb);
+/** Status and body (mem string, chunked coding undone) of the response
+ *  in mb; EBADMSG if it is not HTTP/1.x */
+int  lt_http_parse(struct mbuf *mb, int *statusp, char **bodyp);
+/** Up to *np A records of a DNS response r (rl >= 12 bytes) whose
+ *  header and question take ql bytes; ENOENT for none */
+int  lt_dns_answer_parse(const uint8_t *r, size_t rl, size_t ql,
+			 uint16_t port, struct sa *sav, size_t *np);
 /** The server lt_resolve uses when given none (--dns-server) */
 void lt_resolve_set_server(const char *srv);
 /** url with its host replaced by addr (mem string) */

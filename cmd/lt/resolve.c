@@ -91,8 +91,9 @@ static size_t query_build(uint8_t *q, size_t size, const char *name,
 }
 
 
-/* The A records of a response whose question is ql bytes long */
-static int answer_parse(const uint8_t *r, size_t rl, size_t ql,
+/* The A records of a response (at least 12 bytes) whose header and
+ * question are ql bytes long */
+int lt_dns_answer_parse(const uint8_t *r, size_t rl, size_t ql,
 			uint16_t port, struct sa *sav, size_t *np)
 {
 	size_t max = *np, n = 0, off = ql, i;
@@ -168,7 +169,7 @@ static int dns_query(const char *name, const char *server, uint16_t port,
 		err = EBADMSG;
 		goto out;
 	}
-	err = answer_parse(r, (size_t)rl, ql, port, sav, np);
+	err = lt_dns_answer_parse(r, (size_t)rl, ql, port, sav, np);
 
  out:
 	close(fd);

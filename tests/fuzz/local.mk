@@ -258,3 +258,19 @@ tests_fuzz_fuzz_lt_ivf_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/lt
 tests_fuzz_fuzz_lt_ivf_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_lt_ivf_LDADD = $(CALLS_LIBS)
 endif
+# calls-lt: HTTP responses (register, /system, /metrics) and DNS answers
+check_PROGRAMS += tests/fuzz/replay-lt_http
+TESTS += tests/fuzz/replay-lt_http
+tests_fuzz_replay_lt_http_SOURCES = tests/fuzz/fuzz_lt_http.c \
+	tests/fuzz/replay.c cmd/lt/http.c cmd/lt/resolve.c
+tests_fuzz_replay_lt_http_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/lt \
+	-DCORPUS_DIR='"$(FUZZ_CORPUS)/lt_http"'
+tests_fuzz_replay_lt_http_LDADD = $(CALLS_LIBS)
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-lt_http
+tests_fuzz_fuzz_lt_http_SOURCES = tests/fuzz/fuzz_lt_http.c cmd/lt/http.c \
+	cmd/lt/resolve.c
+tests_fuzz_fuzz_lt_http_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/lt
+tests_fuzz_fuzz_lt_http_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_lt_http_LDADD = $(CALLS_LIBS)
+endif
