@@ -421,7 +421,9 @@ static void conn_timeout(void *arg)
 {
 	struct lt_peer *p = arg;
 
-	if (!p->ice_ok)
+	if (!p->started)
+		fail(p, LT_FAIL_SIGNALING);   /* no remote description */
+	else if (!p->ice_ok)
 		fail(p, LT_FAIL_ICE);
 	else if (!calls_dtls_established(p->dtls))
 		fail(p, LT_FAIL_DTLS);
