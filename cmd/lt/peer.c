@@ -487,7 +487,7 @@ int lt_peer_alloc(struct lt_peer **pp, const struct lt_peer_conf *conf,
 	err = udp_listen(&p->us, &any, on_udp_recv, p);
 	if (err)
 		goto out;
-	(void)udp_sockbuf_set(p->us, 256 * 1024);
+	(void)udp_sockbuf_set(p->us, 1024 * 1024);   /* rides out stalls */
 	err = udp_local_get(p->us, &p->bound);
 	if (err)
 		goto out;
