@@ -2,6 +2,7 @@
 noinst_LIBRARIES += lib/libcalls.a
 lib_libcalls_a_SOURCES = \
 	lib/app.c lib/app.h \
+	lib/bytes.h \
 	lib/exitcode.h \
 	lib/hostport.c lib/hostport.h \
 	lib/json.c lib/json.h \

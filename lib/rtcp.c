@@ -9,39 +9,11 @@
 #include <string.h>
 #include <errno.h>
 #include "rtp.h"
+#include "bytes.h"
 
 #ifndef EOVERFLOW
 #define EOVERFLOW 75
 #endif
-
-
-static inline uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-
-static inline uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | p[3];
-}
-
-
-static inline void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-
-static inline void wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = (v >> 16) & 0xff;
-	p[2] = (v >> 8) & 0xff;
-	p[3] = v & 0xff;
-}
 
 
 /* RTCP parse */
@@ -54,7 +26,7 @@ static int pkt_at(const uint8_t *buf, size_t len,
 	if (len < 4 || (buf[0] >> 6) != 2)
 		return EBADMSG;
 
-	plen = 4u * (rd16(buf + 2) + 1u);
+	plen = 4u * (calls_rd16(buf + 2) + 1u);
 	if (plen > len)
 		return EBADMSG;
 
@@ -160,17 +132,17 @@ int calls_rtcp_sr_parse(const struct calls_rtcp_pkt *pkt,
 	if (pkt->pt == CALLS_RTCP_SR) {
 		if (pkt->body_len < 24 + 24u * pkt->count)
 			return EBADMSG;
-		sr->ssrc        = rd32(b);
-		sr->ntp         = (uint64_t)rd32(b + 4) << 32 | rd32(b + 8);
-		sr->rtp_ts      = rd32(b + 12);
-		sr->pkt_count   = rd32(b + 16);
-		sr->octet_count = rd32(b + 20);
+		sr->ssrc        = calls_rd32(b);
+		sr->ntp         = calls_rd64(b + 4);
+		sr->rtp_ts      = calls_rd32(b + 12);
+		sr->pkt_count   = calls_rd32(b + 16);
+		sr->octet_count = calls_rd32(b + 20);
 		return 0;
 	}
 	else if (pkt->pt == CALLS_RTCP_RR) {
 		if (pkt->body_len < 4 + 24u * pkt->count)
 			return EBADMSG;
-		sr->ssrc = rd32(b);
+		sr->ssrc = calls_rd32(b);
 		return 0;
 	}
 
@@ -203,15 +175,15 @@ int calls_rtcp_rb_get(const struct calls_rtcp_pkt *pkt, unsigned idx,
 		return EBADMSG;
 
 	b = pkt->p + 4 + off;
-	rb->ssrc     = rd32(b);
+	rb->ssrc     = calls_rd32(b);
 	rb->fraction = b[4];
-	lost = rd32(b + 4) & 0xffffff;
+	lost = calls_rd32(b + 4) & 0xffffff;
 	rb->lost     = (lost & 0x800000) ? (int32_t)(lost | 0xff000000)
 				         : (int32_t)lost;
-	rb->ext_seq  = rd32(b + 8);
-	rb->jitter   = rd32(b + 12);
-	rb->lsr      = rd32(b + 16);
-	rb->dlsr     = rd32(b + 20);
+	rb->ext_seq  = calls_rd32(b + 8);
+	rb->jitter   = calls_rd32(b + 12);
+	rb->lsr      = calls_rd32(b + 16);
+	rb->dlsr     = calls_rd32(b + 20);
 
 	return 0;
 }
@@ -239,7 +211,7 @@ int calls_rtcp_sdes_cname(const struct calls_rtcp_pkt *pkt, unsigned idx,
 
 		if (off + 4 > n)
 			return EBADMSG;
-		ssrc = rd32(b + off);
+		ssrc = calls_rd32(b + off);
 		off += 4;
 
 		for (;;) {
@@ -291,7 +263,7 @@ int calls_rtcp_bye_ssrc(const struct calls_rtcp_pkt *pkt, unsigned idx,
 	if (pkt->body_len < 4u * (idx + 1))
 		return EBADMSG;
 
-	*ssrcp = rd32(pkt->p + 4 + 4u * idx);
+	*ssrcp = calls_rd32(pkt->p + 4 + 4u * idx);
 
 	return 0;
 }
@@ -310,8 +282,8 @@ int calls_rtcp_fb_parse(const struct calls_rtcp_pkt *pkt,
 		return EBADMSG;
 
 	fb->fmt         = pkt->count;
-	fb->sender_ssrc = rd32(pkt->p + 4);
-	fb->media_ssrc  = rd32(pkt->p + 8);
+	fb->sender_ssrc = calls_rd32(pkt->p + 4);
+	fb->media_ssrc  = calls_rd32(pkt->p + 8);
 	fb->fci         = pkt->p + 12;
 	fb->fci_len     = pkt->body_len - 8;
 
@@ -340,8 +312,8 @@ int calls_rtcp_nack_seqs(const struct calls_rtcp_pkt *pkt, uint16_t *seqv,
 		return EBADMSG;
 
 	for (off = 0; off < fb.fci_len; off += 4) {
-		uint16_t pid = rd16(fb.fci + off);
-		uint16_t blp = rd16(fb.fci + off + 2);
+		uint16_t pid = calls_rd16(fb.fci + off);
+		uint16_t blp = calls_rd16(fb.fci + off + 2);
 		unsigned i;
 
 		if (n < max)
@@ -383,7 +355,7 @@ int calls_rtcp_fir_get(const struct calls_rtcp_pkt *pkt, unsigned idx,
 		return ENOENT;
 
 	if (ssrcp)
-		*ssrcp = rd32(fb.fci + 8u * idx);
+		*ssrcp = calls_rd32(fb.fci + 8u * idx);
 	if (seqnrp)
 		*seqnrp = fb.fci[8u * idx + 4];
 
@@ -415,7 +387,7 @@ int calls_rtcp_remb_parse(const struct calls_rtcp_pkt *pkt,
 
 	num  = fb.fci[4];
 	exp  = fb.fci[5] >> 2;
-	mant = (uint32_t)(fb.fci[5] & 3) << 16 | rd16(fb.fci + 6);
+	mant = (uint32_t)(fb.fci[5] & 3) << 16 | calls_rd16(fb.fci + 6);
 
 	if (fb.fci_len < 8 + 4u * num)
 		return EBADMSG;
@@ -424,7 +396,7 @@ int calls_rtcp_remb_parse(const struct calls_rtcp_pkt *pkt,
 		*bitratep = exp > 46 ? UINT64_MAX : (uint64_t)mant << exp;
 
 	for (i = 0; i < num && i < max; i++)
-		ssrcv[i] = rd32(fb.fci + 8 + 4u * i);
+		ssrcv[i] = calls_rd32(fb.fci + 8 + 4u * i);
 
 	if (np)
 		*np = num;
@@ -446,7 +418,7 @@ static int hdr_put(uint8_t *buf, size_t size, size_t off, uint8_t count,
 
 	buf[off]     = (uint8_t)(0x80 | count);
 	buf[off + 1] = pt;
-	wr16(buf + off + 2, (uint16_t)(len / 4 - 1));
+	calls_wr16(buf + off + 2, (uint16_t)(len / 4 - 1));
 
 	return 0;
 }
@@ -454,13 +426,13 @@ static int hdr_put(uint8_t *buf, size_t size, size_t off, uint8_t count,
 
 static void rb_put(uint8_t *p, const struct calls_rtcp_rb *rb)
 {
-	wr32(p, rb->ssrc);
-	wr32(p + 4, ((uint32_t)rb->lost & 0xffffff) |
+	calls_wr32(p, rb->ssrc);
+	calls_wr32(p + 4, ((uint32_t)rb->lost & 0xffffff) |
 	     (uint32_t)rb->fraction << 24);
-	wr32(p + 8, rb->ext_seq);
-	wr32(p + 12, rb->jitter);
-	wr32(p + 16, rb->lsr);
-	wr32(p + 20, rb->dlsr);
+	calls_wr32(p + 8, rb->ext_seq);
+	calls_wr32(p + 12, rb->jitter);
+	calls_wr32(p + 16, rb->lsr);
+	calls_wr32(p + 20, rb->dlsr);
 }
 
 
@@ -483,12 +455,12 @@ int calls_rtcp_build_sr(uint8_t *buf, size_t size, size_t *offp,
 		return err;
 
 	p = buf + off + 4;
-	wr32(p, sr->ssrc);
-	wr32(p + 4, (uint32_t)(sr->ntp >> 32));
-	wr32(p + 8, (uint32_t)sr->ntp);
-	wr32(p + 12, sr->rtp_ts);
-	wr32(p + 16, sr->pkt_count);
-	wr32(p + 20, sr->octet_count);
+	calls_wr32(p, sr->ssrc);
+	calls_wr32(p + 4, (uint32_t)(sr->ntp >> 32));
+	calls_wr32(p + 8, (uint32_t)sr->ntp);
+	calls_wr32(p + 12, sr->rtp_ts);
+	calls_wr32(p + 16, sr->pkt_count);
+	calls_wr32(p + 20, sr->octet_count);
 
 	for (i = 0; i < rbc; i++)
 		rb_put(p + 24 + 24u * i, &rbv[i]);
@@ -516,7 +488,7 @@ int calls_rtcp_build_rr(uint8_t *buf, size_t size, size_t *offp,
 	if (err)
 		return err;
 
-	wr32(buf + off + 4, ssrc);
+	calls_wr32(buf + off + 4, ssrc);
 	for (i = 0; i < rbc; i++)
 		rb_put(buf + off + 8 + 24u * i, &rbv[i]);
 
@@ -549,7 +521,7 @@ int calls_rtcp_build_sdes_cname(uint8_t *buf, size_t size, size_t *offp,
 
 	p = buf + off + 4;
 	memset(p, 0, len - 4);
-	wr32(p, ssrc);
+	calls_wr32(p, ssrc);
 	p[4] = 1;
 	p[5] = (uint8_t)n;
 	memcpy(p + 6, cname, n);
@@ -577,7 +549,7 @@ int calls_rtcp_build_bye(uint8_t *buf, size_t size, size_t *offp,
 		return err;
 
 	for (i = 0; i < ssrcc; i++)
-		wr32(buf + off + 4 + 4u * i, ssrcv[i]);
+		calls_wr32(buf + off + 4 + 4u * i, ssrcv[i]);
 
 	*offp = off + len;
 
@@ -597,8 +569,8 @@ static int fb_put(uint8_t *buf, size_t size, size_t *offp, uint8_t pt,
 	if (err)
 		return err;
 
-	wr32(buf + *offp + 4, sender);
-	wr32(buf + *offp + 8, media);
+	calls_wr32(buf + *offp + 4, sender);
+	calls_wr32(buf + *offp + 8, media);
 
 	return 0;
 }
@@ -634,7 +606,7 @@ int calls_rtcp_build_fir(uint8_t *buf, size_t size, size_t *offp,
 		return err;
 
 	p = buf + *offp + 12;
-	wr32(p, media_ssrc);
+	calls_wr32(p, media_ssrc);
 	p[4] = seqnr;
 	p[5] = p[6] = p[7] = 0;
 
@@ -662,7 +634,7 @@ int calls_rtcp_build_nack(uint8_t *buf, size_t size, size_t *offp,
 		bool done = false;
 
 		for (k = 0; k < n; k += 4) {
-			uint16_t pid = rd16(fci + k);
+			uint16_t pid = calls_rd16(fci + k);
 			uint16_t d = s - pid;
 
 			if (d == 0) {
@@ -670,9 +642,9 @@ int calls_rtcp_build_nack(uint8_t *buf, size_t size, size_t *offp,
 				break;
 			}
 			if (d >= 1 && d <= 16) {
-				uint16_t blp = rd16(fci + k + 2);
+				uint16_t blp = calls_rd16(fci + k + 2);
 
-				wr16(fci + k + 2, blp | 1u << (d - 1));
+				calls_wr16(fci + k + 2, blp | 1u << (d - 1));
 				done = true;
 				break;
 			}
@@ -684,8 +656,8 @@ int calls_rtcp_build_nack(uint8_t *buf, size_t size, size_t *offp,
 		if (n == sizeof(fci))
 			return EOVERFLOW;
 
-		wr16(fci + n, s);
-		wr16(fci + n + 2, 0);
+		calls_wr16(fci + n, s);
+		calls_wr16(fci + n + 2, 0);
 		n += 4;
 	}
 
@@ -726,9 +698,9 @@ int calls_rtcp_build_remb(uint8_t *buf, size_t size, size_t *offp,
 	memcpy(p, "REMB", 4);
 	p[4] = (uint8_t)ssrcc;
 	p[5] = (uint8_t)(exp << 2 | ((bitrate >> exp) >> 16 & 3));
-	wr16(p + 6, (uint16_t)(bitrate >> exp));
+	calls_wr16(p + 6, (uint16_t)(bitrate >> exp));
 	for (i = 0; i < ssrcc; i++)
-		wr32(p + 8 + 4u * i, ssrcv[i]);
+		calls_wr32(p + 8 + 4u * i, ssrcv[i]);
 
 	*offp += 12 + 8 + 4u * ssrcc;
 

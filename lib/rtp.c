@@ -9,6 +9,7 @@
 #include <string.h>
 #include <errno.h>
 #include "rtp.h"
+#include "bytes.h"
 
 #ifndef EOVERFLOW
 #define EOVERFLOW 75
@@ -20,35 +21,6 @@ enum {
 	MIN_SEQUENTIAL = 2,
 	RTP_SEQ_MOD    = 1 << 16,
 };
-
-
-static inline uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-
-static inline uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | p[3];
-}
-
-
-static inline void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-
-static inline void wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = (v >> 16) & 0xff;
-	p[2] = (v >> 8) & 0xff;
-	p[3] = v & 0xff;
-}
 
 
 bool calls_rtp_is_rtcp(const uint8_t *buf, size_t len)
@@ -79,23 +51,23 @@ int calls_rtp_parse(struct calls_rtp_hdr *hdr, const uint8_t *buf,
 	hdr->cc     = buf[0] & 0x0f;
 	hdr->marker = buf[1] >> 7;
 	hdr->pt     = buf[1] & 0x7f;
-	hdr->seq    = rd16(buf + 2);
-	hdr->ts     = rd32(buf + 4);
-	hdr->ssrc   = rd32(buf + 8);
+	hdr->seq    = calls_rd16(buf + 2);
+	hdr->ts     = calls_rd32(buf + 4);
+	hdr->ssrc   = calls_rd32(buf + 8);
 
 	off = CALLS_RTP_HDR_MIN;
 	if (len < off + 4u * hdr->cc)
 		return EBADMSG;
 
 	for (i = 0; i < hdr->cc; i++, off += 4)
-		hdr->csrc[i] = rd32(buf + off);
+		hdr->csrc[i] = calls_rd32(buf + off);
 
 	if (hdr->ext) {
 		if (len < off + 4)
 			return EBADMSG;
 
-		hdr->ext_profile = rd16(buf + off);
-		hdr->ext_len = 4u * rd16(buf + off + 2);
+		hdr->ext_profile = calls_rd16(buf + off);
+		hdr->ext_len = 4u * calls_rd16(buf + off + 2);
 		hdr->ext_off = off + 4;
 		off += 4 + hdr->ext_len;
 		if (len < off)
@@ -256,7 +228,7 @@ int calls_rtp_audio_level(const struct calls_rtp_hdr *hdr,
 
 void calls_rtp_set_ssrc(uint8_t *buf, uint32_t ssrc)
 {
-	wr32(buf + 8, ssrc);
+	calls_wr32(buf + 8, ssrc);
 }
 
 
@@ -268,13 +240,13 @@ void calls_rtp_set_pt(uint8_t *buf, uint8_t pt)
 
 void calls_rtp_set_seq(uint8_t *buf, uint16_t seq)
 {
-	wr16(buf + 2, seq);
+	calls_wr16(buf + 2, seq);
 }
 
 
 void calls_rtp_set_ts(uint8_t *buf, uint32_t ts)
 {
-	wr32(buf + 4, ts);
+	calls_wr32(buf + 4, ts);
 }
 
 
@@ -411,8 +383,8 @@ int calls_rtp_ext_rewrite(const uint8_t *buf, size_t len,
 	while ((rw.n - 4) % 4)
 		rw.blk[rw.n++] = 0;
 
-	wr16(rw.blk, h.ext_profile);
-	wr16(rw.blk + 2, (uint16_t)((rw.n - 4) / 4));
+	calls_wr16(rw.blk, h.ext_profile);
+	calls_wr16(rw.blk + 2, (uint16_t)((rw.n - 4) / 4));
 
 	return copy_without_ext(&h, buf, len, out, outsz, rw.blk, rw.n,
 				outlenp);

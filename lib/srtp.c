@@ -19,6 +19,7 @@
 #include <string.h>
 #include "re_inc.h"
 #include "srtp.h"
+#include "bytes.h"
 
 enum {
 	MAX_SSRC    = 512,   /* streams per context */
@@ -243,13 +244,6 @@ static void stream_drop_last(struct calls_srtp *s, struct stream *st)
 }
 
 
-static inline uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | p[3];
-}
-
-
 static int check_rtp(const struct mbuf *mb)
 {
 	if (mbuf_get_left(mb) < 12 || (mbuf_buf(mb)[0] >> 6) != 2)
@@ -272,7 +266,7 @@ int calls_srtp_protect_mb(struct calls_srtp *srtp, struct mbuf *mb)
 	if (err)
 		return err;
 
-	err = stream_get(srtp, rd32(mbuf_buf(mb) + 8), &st, &created);
+	err = stream_get(srtp, calls_rd32(mbuf_buf(mb) + 8), &st, &created);
 	if (err)
 		return err;
 
@@ -296,7 +290,7 @@ int calls_srtp_unprotect_mb(struct calls_srtp *srtp, struct mbuf *mb)
 	if (mbuf_get_left(mb) < 12 + calls_srtp_overhead(srtp->suite, false))
 		return EBADMSG;
 
-	err = stream_get(srtp, rd32(mbuf_buf(mb) + 8), &st, &created);
+	err = stream_get(srtp, calls_rd32(mbuf_buf(mb) + 8), &st, &created);
 	if (err)
 		return err;
 
@@ -320,7 +314,7 @@ int calls_srtp_protect_rtcp_mb(struct calls_srtp *srtp, struct mbuf *mb)
 	if (mbuf_get_left(mb) < 8 || (mbuf_buf(mb)[0] >> 6) != 2)
 		return EBADMSG;
 
-	err = stream_get(srtp, rd32(mbuf_buf(mb) + 4), &st, &created);
+	err = stream_get(srtp, calls_rd32(mbuf_buf(mb) + 4), &st, &created);
 	if (err)
 		return err;
 
@@ -336,9 +330,9 @@ static uint32_t rtcp_eindex(const struct calls_srtp *srtp,
 
 	/* AES-CM: E|index then the 10-byte tag; GCM: tag then E|index */
 	if (srtp->suite == CALLS_SRTP_AES_CM_128_HMAC_SHA1_80)
-		return rd32(end - 14);
+		return calls_rd32(end - 14);
 
-	return rd32(end - 4);
+	return calls_rd32(end - 4);
 }
 
 
@@ -403,7 +397,7 @@ int calls_srtp_unprotect_rtcp_mb(struct calls_srtp *srtp, struct mbuf *mb)
 		return EBADMSG;
 	idx &= 0x7fffffff;
 
-	err = stream_get(srtp, rd32(mbuf_buf(mb) + 4), &st, &created);
+	err = stream_get(srtp, calls_rd32(mbuf_buf(mb) + 4), &st, &created);
 	if (err)
 		return err;
 

@@ -11,6 +11,7 @@
 #include <openssl/hmac.h>
 #include "re_inc.h"
 #include "stun.h"
+#include "bytes.h"
 
 enum {
 	MI_LEN = 20,
@@ -57,35 +58,6 @@ static int slot_of(uint16_t type)
 }
 
 
-static inline uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-
-static inline uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | p[3];
-}
-
-
-static inline void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-
-static inline void wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-
 uint16_t calls_stun_type(uint16_t method, enum calls_stun_class cls)
 {
 	unsigned m = method & 0xfff, c = (unsigned)cls & 3;
@@ -105,11 +77,11 @@ bool calls_stun_is_msg(const uint8_t *buf, size_t len, bool cookie)
 	if (buf[0] & 0xc0)
 		return false;
 
-	mlen = rd16(buf + 2);
+	mlen = calls_rd16(buf + 2);
 	if (mlen & 3 || CALLS_STUN_HDR_LEN + mlen > len)
 		return false;
 
-	return !cookie || rd32(buf + 4) == CALLS_STUN_MAGIC;
+	return !cookie || calls_rd32(buf + 4) == CALLS_STUN_MAGIC;
 }
 
 
@@ -126,7 +98,7 @@ size_t calls_stun_frame_len(const uint8_t *buf, size_t len)
 	if (len < 4)
 		return 0;
 
-	mlen = rd16(buf + 2);
+	mlen = calls_rd16(buf + 2);
 	if (mlen & 3)
 		return SIZE_MAX;
 
@@ -148,18 +120,18 @@ int calls_stun_decode(struct calls_stun_msg *msg, const uint8_t *buf,
 	if (len < CALLS_STUN_HDR_LEN || buf[0] & 0xc0)
 		return EBADMSG;
 
-	msg->len = CALLS_STUN_HDR_LEN + rd16(buf + 2);
+	msg->len = CALLS_STUN_HDR_LEN + calls_rd16(buf + 2);
 	if (msg->len & 3 || msg->len > len || msg->len > CALLS_STUN_MAX_LEN)
 		return EBADMSG;
 
 	msg->buf    = buf;
-	msg->type   = rd16(buf);
+	msg->type   = calls_rd16(buf);
 	msg->method = (uint16_t)((msg->type & 0x000f) |
 				 (msg->type & 0x00e0) >> 1 |
 				 (msg->type & 0x3e00) >> 2);
 	msg->cls    = (enum calls_stun_class)((msg->type >> 4 & 1) |
 					      (msg->type >> 7 & 2));
-	msg->cookie = rd32(buf + 4) == CALLS_STUN_MAGIC;
+	msg->cookie = calls_rd32(buf + 4) == CALLS_STUN_MAGIC;
 	msg->tid    = buf + 8;
 
 	for (pos = CALLS_STUN_HDR_LEN; pos < msg->len; ) {
@@ -169,8 +141,8 @@ int calls_stun_decode(struct calls_stun_msg *msg, const uint8_t *buf,
 		if (msg->len - pos < 4)
 			return EBADMSG;
 
-		type = rd16(buf + pos);
-		alen = rd16(buf + pos + 2);
+		type = calls_rd16(buf + pos);
+		alen = calls_rd16(buf + pos + 2);
 		if ((size_t)alen + ((4 - (alen & 3)) & 3) > msg->len - pos - 4)
 			return EBADMSG;
 
@@ -239,14 +211,14 @@ int calls_stun_attr_get(const struct calls_stun_msg *msg, uint16_t type,
 			return ENOENT;
 
 		*valp = msg->buf + pos + 4;
-		*lenp = rd16(msg->buf + pos + 2);
+		*lenp = calls_rd16(msg->buf + pos + 2);
 		return 0;
 	}
 
 	/* not indexed: walk the (already validated) attributes */
 	for (pos = CALLS_STUN_HDR_LEN; pos + 4 <= msg->len; ) {
-		uint16_t t = rd16(msg->buf + pos);
-		uint16_t n = rd16(msg->buf + pos + 2);
+		uint16_t t = calls_rd16(msg->buf + pos);
+		uint16_t n = calls_rd16(msg->buf + pos + 2);
 
 		if (t == type) {
 			*valp = msg->buf + pos + 4;
@@ -300,7 +272,7 @@ int calls_stun_u32_get(const struct calls_stun_msg *msg, uint16_t type,
 	if (n != 4)
 		return EBADMSG;
 
-	*vp = rd32(v);
+	*vp = calls_rd32(v);
 
 	return 0;
 }
@@ -322,7 +294,7 @@ int calls_stun_u64_get(const struct calls_stun_msg *msg, uint16_t type,
 	if (n != 8)
 		return EBADMSG;
 
-	*vp = (uint64_t)rd32(v) << 32 | rd32(v + 4);
+	*vp = (uint64_t)calls_rd32(v) << 32 | calls_rd32(v + 4);
 
 	return 0;
 }
@@ -355,7 +327,7 @@ int calls_stun_addr_get(const struct calls_stun_msg *msg, uint16_t type,
 	if (n < 4)
 		return EBADMSG;
 
-	port = rd16(v + 2);
+	port = calls_rd16(v + 2);
 	if (x)
 		port ^= (uint16_t)(CALLS_STUN_MAGIC >> 16);
 
@@ -367,7 +339,7 @@ int calls_stun_addr_get(const struct calls_stun_msg *msg, uint16_t type,
 		if (n != 8)
 			return EBADMSG;
 
-		a = rd32(v + 4);
+		a = calls_rd32(v + 4);
 		if (x)
 			a ^= CALLS_STUN_MAGIC;
 		sa_set_in(sa, a, port);
@@ -444,7 +416,7 @@ int calls_stun_unknown_get(const struct calls_stun_msg *msg,
 		return EBADMSG;
 
 	for (i = 0; i < n / 2 && i < *np; i++)
-		types[i] = rd16(v + 2 * i);
+		types[i] = calls_rd16(v + 2 * i);
 	*np = i;
 
 	return 0;
@@ -482,7 +454,7 @@ static void patched(uint8_t *tmp, const struct calls_stun_msg *msg,
 		    size_t pos, size_t alen)
 {
 	memcpy(tmp, msg->buf, pos);
-	wr16(tmp + 2, (uint16_t)(pos + 4 + alen - CALLS_STUN_HDR_LEN));
+	calls_wr16(tmp + 2, (uint16_t)(pos + 4 + alen - CALLS_STUN_HDR_LEN));
 }
 
 
@@ -538,13 +510,13 @@ int calls_stun_fingerprint_check(const struct calls_stun_msg *msg)
 
 	pos = (size_t)(v - 4 - msg->buf);
 	memcpy(hdr, msg->buf, sizeof(hdr));
-	wr16(hdr + 2, (uint16_t)(pos + 4 + FP_LEN - CALLS_STUN_HDR_LEN));
+	calls_wr16(hdr + 2, (uint16_t)(pos + 4 + FP_LEN - CALLS_STUN_HDR_LEN));
 
 	crc = crc32(0, hdr, sizeof(hdr));
 	crc = crc32(crc, msg->buf + CALLS_STUN_HDR_LEN,
 		    (uint32_t)(pos - CALLS_STUN_HDR_LEN));
 
-	return (crc ^ CALLS_STUN_FP_XOR) == rd32(v) ? 0 : EBADMSG;
+	return (crc ^ CALLS_STUN_FP_XOR) == calls_rd32(v) ? 0 : EBADMSG;
 }
 
 
@@ -581,11 +553,11 @@ void calls_stun_enc_init(struct calls_stun_enc *e, uint8_t *buf,
 		return;
 	}
 
-	wr16(buf, calls_stun_type(method, cls));
-	wr16(buf + 2, 0);
+	calls_wr16(buf, calls_stun_type(method, cls));
+	calls_wr16(buf + 2, 0);
 
 	if (cookie) {
-		wr32(buf + 4, CALLS_STUN_MAGIC);
+		calls_wr32(buf + 4, CALLS_STUN_MAGIC);
 		if (tid)
 			memcpy(buf + 8, tid, CALLS_STUN_TID_LEN);
 		else
@@ -598,7 +570,7 @@ void calls_stun_enc_init(struct calls_stun_enc *e, uint8_t *buf,
 		else
 			rand_bytes(buf + 4, 16);
 		/* a random ID must not look like the cookie */
-		if (rd32(buf + 4) == CALLS_STUN_MAGIC)
+		if (calls_rd32(buf + 4) == CALLS_STUN_MAGIC)
 			buf[4] ^= 0xff;
 	}
 
@@ -623,8 +595,8 @@ static uint8_t *enc_reserve(struct calls_stun_enc *e, uint16_t type,
 	}
 
 	p = e->buf + e->len;
-	wr16(p, type);
-	wr16(p + 2, (uint16_t)n);
+	calls_wr16(p, type);
+	calls_wr16(p + 2, (uint16_t)n);
 	memset(p + 4 + n, e->pad, pad);
 	e->len += 4 + n + pad;
 
@@ -661,7 +633,7 @@ void calls_stun_enc_u32(struct calls_stun_enc *e, uint16_t type,
 	uint8_t *p = enc_reserve(e, type, 4);
 
 	if (p)
-		wr32(p, v);
+		calls_wr32(p, v);
 }
 
 
@@ -671,8 +643,8 @@ void calls_stun_enc_u64(struct calls_stun_enc *e, uint16_t type,
 	uint8_t *p = enc_reserve(e, type, 8);
 
 	if (p) {
-		wr32(p, (uint32_t)(v >> 32));
-		wr32(p + 4, (uint32_t)v);
+		calls_wr32(p, (uint32_t)(v >> 32));
+		calls_wr32(p + 4, (uint32_t)v);
 	}
 }
 
@@ -710,8 +682,8 @@ void calls_stun_enc_addr(struct calls_stun_enc *e, uint16_t type,
 			return;
 		p[0] = 0;
 		p[1] = 0x01;
-		wr16(p + 2, port);
-		wr32(p + 4, sa_in(sa) ^ (x ? CALLS_STUN_MAGIC : 0));
+		calls_wr16(p + 2, port);
+		calls_wr32(p + 4, sa_in(sa) ^ (x ? CALLS_STUN_MAGIC : 0));
 		break;
 
 	case AF_INET6: {
@@ -722,7 +694,7 @@ void calls_stun_enc_addr(struct calls_stun_enc *e, uint16_t type,
 			return;
 		p[0] = 0;
 		p[1] = 0x02;
-		wr16(p + 2, port);
+		calls_wr16(p + 2, port);
 		sa_in6(sa, p + 4);
 		if (x) {
 			for (i = 0; i < 16; i++)
@@ -784,7 +756,7 @@ void calls_stun_enc_unknown(struct calls_stun_enc *e, const uint16_t *types,
 		return;
 
 	for (i = 0; i < n; i++)
-		wr16(p + 2 * i, types[i]);
+		calls_wr16(p + 2 * i, types[i]);
 }
 
 
@@ -812,7 +784,7 @@ void calls_stun_enc_integrity(struct calls_stun_enc *e,
 		return;
 	}
 
-	wr16(e->buf + 2, (uint16_t)(pos + 4 + n - CALLS_STUN_HDR_LEN));
+	calls_wr16(e->buf + 2, (uint16_t)(pos + 4 + n - CALLS_STUN_HDR_LEN));
 	err = mac(mi, key ? key : (const uint8_t *)"", keylen, e->buf, pos,
 		  md);
 	if (err) {
@@ -843,12 +815,13 @@ void calls_stun_enc_fingerprint(struct calls_stun_enc *e)
 		return;
 	}
 
-	wr16(e->buf + 2, (uint16_t)(pos + 4 + FP_LEN - CALLS_STUN_HDR_LEN));
+	calls_wr16(e->buf + 2,
+		   (uint16_t)(pos + 4 + FP_LEN - CALLS_STUN_HDR_LEN));
 	crc = crc32(0, e->buf, (uint32_t)pos);
 
 	p = enc_reserve(e, CALLS_STUN_ATTR_FINGERPRINT, FP_LEN);
 	if (p)
-		wr32(p, crc ^ CALLS_STUN_FP_XOR);
+		calls_wr32(p, crc ^ CALLS_STUN_FP_XOR);
 }
 
 
@@ -860,7 +833,7 @@ int calls_stun_enc_finish(struct calls_stun_enc *e, size_t *lenp)
 	if (e->err)
 		return e->err;
 
-	wr16(e->buf + 2, (uint16_t)(e->len - CALLS_STUN_HDR_LEN));
+	calls_wr16(e->buf + 2, (uint16_t)(e->len - CALLS_STUN_HDR_LEN));
 	if (lenp)
 		*lenp = e->len;
 

@@ -9,45 +9,7 @@
 #include <string.h>
 #include "re_inc.h"
 #include "probe.h"
-
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
-}
-
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
+#include "bytes.h"
 
 
 /** Writes p (p->len bytes, zero padding) into buf[0..size) */
@@ -59,14 +21,14 @@ int pkt_encode(uint8_t *buf, size_t size, const struct probe_pkt *p)
 	if (p->flags & ~PROBE_F_REPLY)
 		return EINVAL;
 
-	put32(buf, PROBE_MAGIC);
+	calls_wr32(buf, PROBE_MAGIC);
 	buf[4] = PROBE_VERSION;
 	buf[5] = p->flags;
-	put16(buf + 6, p->len);
-	put32(buf + 8, p->session);
-	put32(buf + 12, p->seq);
-	put64(buf + 16, p->tx_ns);
-	put64(buf + 24, p->echo_ns);
+	calls_wr16(buf + 6, p->len);
+	calls_wr32(buf + 8, p->session);
+	calls_wr32(buf + 12, p->seq);
+	calls_wr64(buf + 16, p->tx_ns);
+	calls_wr64(buf + 24, p->echo_ns);
 	memset(buf + PROBE_HDR_LEN, 0, p->len - PROBE_HDR_LEN);
 
 	return 0;
@@ -78,12 +40,12 @@ static int check_head(size_t *lenp, const uint8_t *buf)
 {
 	uint16_t len;
 
-	if (get32(buf) != PROBE_MAGIC)
+	if (calls_rd32(buf) != PROBE_MAGIC)
 		return EBADMSG;
 	if (buf[4] != PROBE_VERSION)
 		return EPROTO;
 
-	len = get16(buf + 6);
+	len = calls_rd16(buf + 6);
 	if (len < PROBE_HDR_LEN)
 		return EBADMSG;
 
@@ -142,10 +104,10 @@ int pkt_decode(struct probe_pkt *p, const uint8_t *buf, size_t len)
 
 	p->flags   = buf[5];
 	p->len     = (uint16_t)plen;
-	p->session = get32(buf + 8);
-	p->seq     = get32(buf + 12);
-	p->tx_ns   = get64(buf + 16);
-	p->echo_ns = get64(buf + 24);
+	p->session = calls_rd32(buf + 8);
+	p->seq     = calls_rd32(buf + 12);
+	p->tx_ns   = calls_rd64(buf + 16);
+	p->echo_ns = calls_rd64(buf + 24);
 
 	if (!(p->flags & PROBE_F_REPLY) && p->echo_ns)
 		return EBADMSG;
@@ -171,7 +133,7 @@ int pkt_make_reply(uint8_t *buf, size_t len, uint64_t now_ns)
 		return EPROTO;
 
 	buf[5] = PROBE_F_REPLY;
-	put64(buf + 24, now_ns ? now_ns : 1);
+	calls_wr64(buf + 24, now_ns ? now_ns : 1);
 
 	return 0;
 }
