@@ -19,6 +19,10 @@ teardown_file() {
 	[ -f "$BATS_FILE_TMPDIR/janus.pid" ] && stop_daemon janus || true
 }
 
+no_sanitizer_report() {     # on calls-lt's stderr (UBSan keeps exit 0)
+	! grep -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' <<<"$stderr"
+}
+
 lt_janus() {
 	calls-lt --target janus --url "http://$JANUS_HTTP/janus" \
 		--local-addr "$JANUS_ICE" "$@"
@@ -41,6 +45,7 @@ lt_janus() {
 	[ "$(jq -r .streams.audio.n <<<"$summary")" -eq 4 ]
 	[ "$(jq -r .rtp_received <<<"$summary")" -gt 0 ]
 	[ "$(jq -r .srtp_auth_fail <<<"$summary")" -eq 0 ]
+	no_sanitizer_report
 }
 
 @test "janus: a screen sharer's VP8 reaches the others" {
@@ -52,6 +57,20 @@ lt_janus() {
 	echo "$summary"
 	[ "$(jq -r .connected <<<"$summary")" -eq 3 ]
 	[ "$(jq -r .streams.video.n <<<"$summary")" -eq 2 ]
+	no_sanitizer_report
+}
+
+@test "janus: mute churn stops and restarts voice without failures" {
+	run --separate-stderr lt_janus --calls 1 --users-per-call 3 \
+		--unmuted 2 --mute-churn 0.3 --join-duration 1 --duration 4
+	echo "$stderr" | tail -n 20
+	[ "$status" -eq 0 ]
+	summary=$(echo "$output" | jq -c 'select(.type == "summary")')
+	echo "$summary"
+	[ "$(jq -r .connected <<<"$summary")" -eq 3 ]
+	[ "$(jq -r .failed <<<"$summary")" -eq 0 ]
+	[ "$(jq -r .rtp_received <<<"$summary")" -gt 0 ]
+	no_sanitizer_report
 }
 
 @test "janus: nothing listening gives exit 4 and says so" {
@@ -62,6 +81,7 @@ lt_janus() {
 	echo "$stderr"
 	[ "$status" -eq 4 ]
 	[[ "$stderr" == *127.0.0.1:$port* ]]
+	no_sanitizer_report
 }
 
 @test "janus: a URL that is not http:// is a config error (exit 3)" {
@@ -71,4 +91,5 @@ lt_janus() {
 	echo "$stderr"
 	[ "$status" -eq 3 ]
 	[[ "$stderr" == *"http://host:port"* ]]
+	no_sanitizer_report
 }
