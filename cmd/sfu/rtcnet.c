@@ -10,7 +10,9 @@
  * One socket per UDP address (rtc.udp_sockets_count is not used: this
  * process reads with one thread). Lookups: endpoints by local ufrag and
  * UDP pairs by (remote address, local socket), both libre hash tables;
- * an ICE-TCP connection points at its pair directly.
+ * an ICE-TCP connection points at its pair directly. ICE-TCP
+ * connections are in rtcnet_tcp.c; what both files share, in
+ * rtcnet_int.h.
  */
 #include <string.h>
 #include <stdlib.h>
@@ -18,7 +20,6 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <netinet/in.h>
 #include "re_inc.h"
 #define LOG_MODULE "rtcnet"
@@ -27,97 +28,7 @@
 #include "config.h"
 #include "metrics.h"
 #include "rtcnet.h"
-
-enum {
-	UDP_BUFSZ      = 16 * 1024 * 1024,  /* SO_RCVBUF / SO_SNDBUF     */
-	RXBUF_SZ       = 65536,
-	READ_BURST     = 64,                /* datagrams per wake-up     */
-	EP_MAX_PAIRS   = 8,                 /* remote addresses per ep   */
-	TCP_RBUF_INIT  = 4096,
-	TCP_FRAME_MAX  = 2 + 65535,
-	TCP_WBUF_MAX   = 4 * 1024 * 1024,   /* as rtcd's write buffer    */
-	HASH_BUCKETS   = 1024,
-	MAX_ADDRS      = 32,
-};
-
-struct usock {
-	int fd;
-	struct sa local;
-	struct sfu_rtcnet *net;
-};
-
-struct tlisten {
-	int fd;
-	struct sa local;
-	struct sfu_rtcnet *net;
-};
-
-struct tconn;
-
-/* A remote address that authenticated for an endpoint */
-struct rpair {
-	struct le he;               /* in net->remotes (UDP only)         */
-	struct sfu_rtcnet_ep *ep;
-	struct sa remote;
-	struct usock *us;           /* UDP: the socket it came on         */
-	struct tconn *tc;           /* TCP: the connection it came on     */
-	uint64_t last;              /* last authenticated request (ms)    */
-	bool used;
-};
-
-struct tconn {
-	struct le le;               /* net->tconns                        */
-	struct sfu_rtcnet *net;
-	int fd;                     /* -1: a pseudo-connection (tests)    */
-	struct sa peer;
-	struct sa local;
-	struct rpair *pair;         /* the pair using it, if any          */
-	uint8_t *rbuf;
-	size_t rlen, rcap;
-	uint8_t *wbuf;              /* pending output (partial writes)    */
-	size_t wlen, wcap;
-	struct tmr tmr;             /* closes it while unauthenticated    */
-};
-
-struct sfu_rtcnet_ep {
-	struct le he;               /* net->eps by ufrag                  */
-	struct sfu_rtcnet *net;
-	char *ufrag;
-	char *pwd;
-	size_t pwdlen;
-	char *group;
-	struct rpair pairs[EP_MAX_PAIRS];
-	struct rpair *sel;          /* the selected pair                  */
-	struct rpair *recent;       /* latest authenticated pair          */
-	enum sfu_rtcnet_state state;
-	uint64_t created;
-	uint64_t consent;           /* last consent from sel (ms)         */
-	struct tmr tmr;
-	sfu_rtcnet_recv_h *recvh;
-	sfu_rtcnet_state_h *stateh;
-	void *arg;
-};
-
-struct sfu_rtcnet {
-	struct usock udp[MAX_ADDRS];
-	unsigned udpc;
-	struct tlisten tcp[MAX_ADDRS];
-	unsigned tcpc;
-	struct list tconns;
-	struct hash *eps;
-	struct hash *remotes;
-	unsigned epc;
-	struct sfu_metrics *m;
-	uint32_t consent_ms;
-	sfu_rtcnet_tx_h *txh;
-	void *txarg;
-	struct sfu_rtcnet_stats st;
-	uint8_t txbuf[CALLS_STUN_MAX_LEN];
-	uint8_t rxbuf[RXBUF_SZ];
-};
-
-static void tconn_close(struct tconn *tc);
-static int  tconn_send(struct tconn *tc, const uint8_t *buf, size_t len);
+#include "rtcnet_int.h"
 
 
 /* ---- errors and output ---- */
@@ -197,7 +108,7 @@ static struct rpair *pair_find_udp(struct sfu_rtcnet *net, struct usock *us,
 }
 
 
-static void pair_unbind(struct rpair *p)
+void pair_unbind(struct rpair *p)
 {
 	if (!p->used)
 		return;
@@ -674,7 +585,7 @@ static int handle_stun(struct sfu_rtcnet *net, struct usock *us,
 
 /* One datagram or TCP frame. Returns EPROTO when the stream is out of
  * step (a TCP connection then closes) */
-static int demux(struct sfu_rtcnet *net, struct usock *us, struct tconn *tc,
+int rtcnet_demux(struct sfu_rtcnet *net, struct usock *us, struct tconn *tc,
 		 const struct sa *src, uint8_t *buf, size_t len)
 {
 	struct rpair *p;
@@ -735,7 +646,7 @@ void sfu_rtcnet_input(struct sfu_rtcnet *net, const struct sa *local,
 		return;
 
 	memcpy(net->rxbuf, buf, len);
-	(void)demux(net, us, NULL, src, net->rxbuf, len);
+	(void)rtcnet_demux(net, us, NULL, src, net->rxbuf, len);
 }
 
 
@@ -760,7 +671,7 @@ static void udp_read_h(int flags, void *arg)
 		if (n < 0)
 			break;
 
-		(void)demux(net, us, NULL, &src, net->rxbuf, (size_t)n);
+		(void)rtcnet_demux(net, us, NULL, &src, net->rxbuf, (size_t)n);
 	}
 }
 
@@ -813,352 +724,6 @@ static int sock_open(int *fdp, struct sa *sa, int type)
 		*fdp = fd;
 
 	return err;
-}
-
-
-/* ---- ICE-TCP (RFC 6544 passive, RFC 4571 framing) ---- */
-
-static void tconn_destructor(void *arg)
-{
-	struct tconn *tc = arg;
-
-	tmr_cancel(&tc->tmr);
-	if (tc->pair)
-		pair_unbind(tc->pair);
-	if (tc->fd >= 0) {
-		fd_close(tc->fd);
-		close(tc->fd);
-	}
-	list_unlink(&tc->le);
-	mem_deref(tc->rbuf);
-	mem_deref(tc->wbuf);
-}
-
-
-static void tconn_close(struct tconn *tc)
-{
-	mem_deref(tc);
-}
-
-
-static void tconn_idle_h(void *arg)
-{
-	struct tconn *tc = arg;
-
-	if (!tc->pair) {
-		log_debug("tcp %J: no authenticated request, closing",
-			  &tc->peer);
-		tconn_close(tc);
-		return;
-	}
-	tmr_start(&tc->tmr, SFU_RTCNET_TCP_IDLE_MS, tconn_idle_h, tc);
-}
-
-
-/* Frames in tc->rbuf: each goes through demux; the rest is kept.
- * Returns EPROTO on a framing error */
-static int tconn_frames(struct tconn *tc)
-{
-	size_t off = 0;
-	int err = 0;
-
-	while (tc->rlen - off >= 2) {
-		size_t flen = (size_t)tc->rbuf[off] << 8 | tc->rbuf[off + 1];
-
-		if (tc->rlen - off < 2 + flen)
-			break;
-
-		err = demux(tc->net, NULL, tc, &tc->peer, tc->rbuf + off + 2,
-			    flen);
-		off += 2 + flen;
-		/* out of step: a frame no endpoint owns on this stream */
-		if (err)
-			break;
-	}
-
-	if (off) {
-		memmove(tc->rbuf, tc->rbuf + off, tc->rlen - off);
-		tc->rlen -= off;
-	}
-
-	return err;
-}
-
-
-/* Makes room for more input: grows the buffer up to one whole frame */
-static int tconn_room(struct tconn *tc)
-{
-	size_t need = TCP_RBUF_INIT;
-	uint8_t *nb;
-
-	if (tc->rlen >= 2)
-		need = 2 + ((size_t)tc->rbuf[0] << 8 | tc->rbuf[1]);
-	if (need < TCP_RBUF_INIT)
-		need = TCP_RBUF_INIT;
-	if (need <= tc->rcap)
-		return 0;
-
-	nb = tc->rbuf ? mem_realloc(tc->rbuf, need) : mem_alloc(need, NULL);
-	if (!nb)
-		return ENOMEM;
-	tc->rbuf = nb;
-	tc->rcap = need;
-
-	return 0;
-}
-
-
-static void tconn_flush(struct tconn *tc)
-{
-	ssize_t n;
-
-	while (tc->wlen) {
-		n = send(tc->fd, tc->wbuf, tc->wlen,
-			 MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (n <= 0)
-			break;
-		memmove(tc->wbuf, tc->wbuf + n, tc->wlen - n);
-		tc->wlen -= n;
-	}
-}
-
-
-static void tconn_fd_h(int flags, void *arg);
-
-
-static int tconn_queue(struct tconn *tc, const uint8_t *a, size_t alen,
-		       const uint8_t *b, size_t blen)
-{
-	size_t need = tc->wlen + alen + blen;
-
-	if (need > tc->wcap) {
-		size_t cap = tc->wcap ? tc->wcap : 4096;
-		uint8_t *nb;
-
-		while (cap < need)
-			cap *= 2;
-		nb = tc->wbuf ? mem_realloc(tc->wbuf, cap) :
-			mem_alloc(cap, NULL);
-		if (!nb)
-			return ENOMEM;
-		tc->wbuf = nb;
-		tc->wcap = cap;
-	}
-	if (alen)
-		memcpy(tc->wbuf + tc->wlen, a, alen);
-	if (blen)
-		memcpy(tc->wbuf + tc->wlen + alen, b, blen);
-	tc->wlen += alen + blen;
-
-	return fd_listen(tc->fd, FD_READ | FD_WRITE, tconn_fd_h, tc);
-}
-
-
-static int tconn_send(struct tconn *tc, const uint8_t *buf, size_t len)
-{
-	uint8_t hdr[2];
-	struct iovec iov[2];
-	struct msghdr mh;
-	ssize_t n;
-	size_t sent;
-
-	if (len > 65535)
-		return EMSGSIZE;
-	if (tc->fd < 0)
-		return ENOTCONN;
-
-	hdr[0] = len >> 8;
-	hdr[1] = len & 0xff;
-
-	if (tc->wlen) {  /* keep order: behind what is queued */
-		if (tc->wlen + 2 + len > TCP_WBUF_MAX)
-			return EAGAIN;
-		return tconn_queue(tc, hdr, 2, buf, len);
-	}
-
-	iov[0].iov_base = hdr;
-	iov[0].iov_len = 2;
-	iov[1].iov_base = (void *)buf;
-	iov[1].iov_len = len;
-	memset(&mh, 0, sizeof(mh));
-	mh.msg_iov = iov;
-	mh.msg_iovlen = 2;
-
-	n = sendmsg(tc->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
-	if (n < 0) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return errno;
-		n = 0;
-	}
-	sent = (size_t)n;
-	if (sent == 2 + len)
-		return 0;
-
-	/* a partial frame must be finished to keep the stream framed */
-	if (sent < 2)
-		return tconn_queue(tc, hdr + sent, 2 - sent, buf, len);
-
-	return tconn_queue(tc, NULL, 0, buf + (sent - 2), len - (sent - 2));
-}
-
-
-static void tconn_fd_h(int flags, void *arg)
-{
-	struct tconn *tc = arg;
-	ssize_t n;
-	int err;
-
-	if (flags & FD_WRITE) {
-		tconn_flush(tc);
-		if (!tc->wlen)
-			(void)fd_listen(tc->fd, FD_READ, tconn_fd_h, tc);
-	}
-
-	if (!(flags & (FD_READ | FD_EXCEPT)))
-		return;
-
-	err = tconn_room(tc);
-	if (err)
-		goto close;
-
-	n = recv(tc->fd, tc->rbuf + tc->rlen, tc->rcap - tc->rlen,
-		 MSG_DONTWAIT);
-	if (n == 0)
-		goto close;
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return;
-		goto close;
-	}
-	tc->rlen += (size_t)n;
-
-	if (tconn_frames(tc)) {
-		++tc->net->st.tcp_closed_framing;
-		log_debug("tcp %J: framing error, closing", &tc->peer);
-		goto close;
-	}
-
-	return;
-
- close:
-	tconn_close(tc);
-}
-
-
-static struct tconn *tconn_alloc(struct sfu_rtcnet *net, int fd,
-				 const struct sa *peer,
-				 const struct sa *local)
-{
-	struct tconn *tc = mem_zalloc(sizeof(*tc), tconn_destructor);
-
-	if (!tc)
-		return NULL;
-
-	tc->net = net;
-	tc->fd = fd;
-	tc->peer = *peer;
-	tc->local = *local;
-	tmr_init(&tc->tmr);
-	list_append(&net->tconns, &tc->le, tc);
-	tmr_start(&tc->tmr, SFU_RTCNET_TCP_IDLE_MS, tconn_idle_h, tc);
-
-	if (fd >= 0 && fd_listen(fd, FD_READ, tconn_fd_h, tc)) {
-		tc->fd = -1;
-		close(fd);
-		mem_deref(tc);
-		return NULL;
-	}
-
-	return tc;
-}
-
-
-static void tlisten_h(int flags, void *arg)
-{
-	struct tlisten *tl = arg;
-	struct sfu_rtcnet *net = tl->net;
-	unsigned i;
-
-	(void)flags;
-
-	for (i = 0; i < READ_BURST; i++) {
-		struct sa peer;
-		int fd;
-
-		sa_init(&peer, AF_UNSPEC);
-		peer.len = sizeof(peer.u);
-		fd = accept4(tl->fd, &peer.u.sa, &peer.len,
-			     SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
-			break;
-
-		if (list_count(&net->tconns) >= SFU_RTCNET_TCP_MAX_CONNS) {
-			log_warn("tcp %J: %u connections, refused", &peer,
-				 SFU_RTCNET_TCP_MAX_CONNS);
-			close(fd);
-			continue;
-		}
-
-		if (!tconn_alloc(net, fd, &peer, &tl->local))
-			log_warn("tcp %J: out of memory", &peer);
-	}
-}
-
-
-static bool tconn_peer_cmp(struct le *le, void *arg)
-{
-	const struct tconn *tc = le->data;
-
-	return tc->fd < 0 && sa_cmp(&tc->peer, arg, SA_ALL);
-}
-
-
-int sfu_rtcnet_input_tcp(struct sfu_rtcnet *net, const struct sa *src,
-			 const uint8_t *buf, size_t len, bool reset)
-{
-	struct tconn *tc;
-	struct le *le;
-	struct sa local;
-	size_t off = 0;
-
-	if (!net || !src || (!buf && len))
-		return EINVAL;
-
-	le = list_apply(&net->tconns, true, tconn_peer_cmp, (void *)src);
-	tc = le ? le->data : NULL;
-
-	if (reset) {
-		mem_deref(tc);
-		return 0;
-	}
-
-	if (!tc) {
-		if (net->tcpc)
-			local = net->tcp[0].local;
-		else
-			sa_init(&local, AF_INET);
-		tc = tconn_alloc(net, -1, src, &local);
-		if (!tc)
-			return ENOMEM;
-	}
-
-	while (off < len) {
-		size_t n;
-
-		if (tconn_room(tc))
-			return ENOMEM;
-		n = min(len - off, tc->rcap - tc->rlen);
-		memcpy(tc->rbuf + tc->rlen, buf + off, n);
-		tc->rlen += n;
-		off += n;
-		if (tconn_frames(tc)) {
-			++net->st.tcp_closed_framing;
-			tconn_close(tc);
-			return EPROTO;
-		}
-	}
-
-	return 0;
 }
 
 

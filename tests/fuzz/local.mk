@@ -162,7 +162,8 @@ endif
 check_PROGRAMS += tests/fuzz/replay-rtcport
 TESTS += tests/fuzz/replay-rtcport
 tests_fuzz_replay_rtcport_SOURCES = tests/fuzz/fuzz_rtcport.c \
-	tests/fuzz/replay.c cmd/sfu/rtcnet.c tests/unit/sfu_metrics_stub.c
+	tests/fuzz/replay.c cmd/sfu/rtcnet.c tests/unit/sfu_metrics_stub.c \
+	cmd/sfu/rtcnet_tcp.c
 tests_fuzz_replay_rtcport_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu \
 	-DCORPUS_DIR='"$(FUZZ_CORPUS)/rtcport"'
 tests_fuzz_replay_rtcport_LDADD = $(CALLS_LIBS)
@@ -170,7 +171,7 @@ tests_fuzz_replay_rtcport_LDADD = $(CALLS_LIBS)
 if FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-rtcport
 tests_fuzz_fuzz_rtcport_SOURCES = tests/fuzz/fuzz_rtcport.c \
-	cmd/sfu/rtcnet.c tests/unit/sfu_metrics_stub.c
+	cmd/sfu/rtcnet.c tests/unit/sfu_metrics_stub.c cmd/sfu/rtcnet_tcp.c
 tests_fuzz_fuzz_rtcport_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/sfu
 tests_fuzz_fuzz_rtcport_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_rtcport_LDADD = $(CALLS_LIBS)
@@ -199,7 +200,8 @@ endif
 # calls-sfu media plane on client input: offers/answers, calls-dc
 # messages, plain RTP/RTCP after SRTP (sfu-media)
 FUZZ_SFU_MEDIA_SOURCES = tests/fuzz/fuzz_sfu_media.c $(SFU_MEDIA_SOURCES) \
-	cmd/sfu/rtc.c cmd/sfu/rtcnet.c cmd/sfu/cand.c cmd/sfu/metrics.c
+	cmd/sfu/rtc.c cmd/sfu/rtcnet.c cmd/sfu/cand.c cmd/sfu/metrics.c \
+	cmd/sfu/rtcnet_tcp.c
 check_PROGRAMS += tests/fuzz/replay-sfu_media
 TESTS += tests/fuzz/replay-sfu_media
 tests_fuzz_replay_sfu_media_SOURCES = $(FUZZ_SFU_MEDIA_SOURCES) \

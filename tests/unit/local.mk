@@ -100,7 +100,8 @@ TESTS += tests/unit/unit-sfu-net
 tests_unit_unit_sfu_net_SOURCES = tests/unit/unit_sfu_net.c \
 	tests/unit/runner.c tests/unit/runner.h \
 	tests/unit/test_sfu_rtcnet.c tests/unit/test_sfu_cand.c \
-	tests/unit/sfu_metrics_stub.c cmd/sfu/rtcnet.c cmd/sfu/cand.c
+	tests/unit/sfu_metrics_stub.c cmd/sfu/rtcnet.c cmd/sfu/cand.c \
+	cmd/sfu/rtcnet_tcp.c cmd/sfu/rtcnet_int.h
 tests_unit_unit_sfu_net_CPPFLAGS = -I$(top_srcdir)/cmd/sfu $(UNIT_CPPFLAGS)
 tests_unit_unit_sfu_net_LDADD = $(CALLS_LIBS)
 
@@ -112,6 +113,7 @@ tests_unit_unit_sfu_media_SOURCES = tests/unit/unit_sfu_media.c \
 	tests/unit/test_sfu_vad.c tests/unit/test_sfu_fwd.c \
 	tests/unit/test_sfu_media.c \
 	$(SFU_MEDIA_SOURCES) cmd/sfu/rtc.c cmd/sfu/rtcnet.c cmd/sfu/cand.c \
+	cmd/sfu/rtcnet_tcp.c \
 	cmd/sfu/metrics.c
 tests_unit_unit_sfu_media_CPPFLAGS = -I$(top_srcdir)/cmd/sfu $(UNIT_CPPFLAGS)
 tests_unit_unit_sfu_media_LDADD = $(CALLS_LIBS)
