@@ -11,226 +11,17 @@
  * with "update"). Janus is a full ICE agent: our peers answer its checks
  * (lt_peer). Muting stops our RTP source; Janus keeps the stream.
  *
- * Requests go through libre's HTTP client on the re_main thread. A
- * request's state (struct jreq) lives until its response handler ran;
- * the user that started it may be gone by then (jreq->ju is cleared).
+ * Requests and the long poll: janus_http.c, on the re_main thread.
  */
 #include <string.h>
 #include <stdio.h>
 
 #define LOG_MODULE "janus"
 #include "log.h"
-#include "json.h"
-#include "lt.h"
 #include "ltint.h"
-#include "janus.h"
+#include "janus_int.h"
 
-enum {
-	POLL_MAXEV = 64,
-	REPOLL_MS  = 500,
-	FEEDS_MAX  = 64,
-	ROOM_PUBS  = 1000,
-};
-
-struct jroom {
-	struct le le;
-	unsigned call;
-	uint64_t id;
-	bool created;
-	bool creating;
-	struct list waiting;    /* struct juser (le) waiting for create */
-};
-
-struct juser;
-
-/** One Janus handle (hashed by its id in the target) */
-struct jhandle {
-	struct le he;
-	uint64_t id;
-	struct juser *ju;
-	bool sub;
-};
-
-struct juser {
-	struct le le;           /* in room->waiting                  */
-	struct le tle;          /* in target->jusers                 */
-	struct lt_target *t;    /* NULL once the target is gone      */
-	struct lt_user *u;
-	struct jroom *room;
-	struct jhandle pub, sub;
-	struct lt_peer *ppeer;  /* publisher peer (sends)            */
-	struct lt_peer *speer;  /* subscriber peer (receives)        */
-	uint64_t feeds[FEEDS_MAX];   /* feeds subscribed or asked    */
-	unsigned nfeeds, nasked;     /* nasked: sent to Janus        */
-	bool sub_busy;          /* a subscribe/update in flight      */
-	bool sub_attaching;
-	bool connected;
-	bool publishes;
-	bool muted;             /* by mute churn                     */
-	bool left;
-};
-
-typedef void (jreq_h)(struct juser *ju, int err, const struct janus_msg *m,
-		      void *arg);
-
-struct jreq {
-	struct le le;           /* in target->reqs                   */
-	struct lt_target *t;
-	struct juser *ju;       /* NULL once the user is gone        */
-	jreq_h *h;
-	void *arg;
-};
-
-struct lt_target {
-	struct http_cli *cli;
-	struct dnsc *dnsc;
-	char base[256];         /* http://host:port/janus            */
-	uint64_t session;
-	uint64_t ctl;           /* handle creating the rooms         */
-	uint64_t room_base;
-	struct hash *handles;   /* struct jhandle by id              */
-	struct list rooms;
-	struct list reqs;       /* struct jreq in flight             */
-	struct list jusers;     /* struct juser (tle)                */
-	struct tmr tmr;         /* re-poll after an error            */
-	lt_target_ready_h *readyh;
-	void *arg;
-	uint32_t tid;
-	bool polling;
-	bool closing;
-	bool ready;
-	struct lt_target_conf conf;
-};
-
-static void poll_start(struct lt_target *t);
 static void sub_flush(struct juser *ju);
-
-/* ------------------------------------------------------ HTTP requests */
-
-static void jreq_destructor(void *arg)
-{
-	struct jreq *r = arg;
-
-	list_unlink(&r->le);
-}
-
-static void jreq_resp(int err, const struct http_msg *msg, void *arg)
-{
-	struct jreq *r = arg;
-	struct odict *od = NULL;
-	struct janus_msg m;
-
-	memset(&m, 0, sizeof(m));
-
-	if (!err && msg && msg->scode != 200)
-		err = EPROTO;
-	if (!err && (!msg || !msg->mb))
-		err = EPROTO;
-	if (!err)
-		err = janus_json_decode(&od, mbuf_buf(msg->mb),
-					mbuf_get_left(msg->mb));
-	if (!err) {
-		janus_msg_read(&m, od);
-		if (m.janus && !strcmp(m.janus, "error"))
-			err = EPROTO;
-	}
-
-	if (err && !r->t->closing)
-		log_warn("request failed: %m%s%s", err,
-			 m.error ? ": " : "", m.error ? m.error : "");
-
-	if (r->h)
-		r->h(r->ju, err, &m, r->arg);
-
-	mem_deref(od);
-	mem_deref(r);
-}
-
-/**
- * POSTs body (a mem string, consumed) to base[/session[/handle]]; h runs
- * with the synchronous answer (an "ack" for asynchronous plugin requests,
- * whose result comes as an event).
- */
-static int jpost(struct lt_target *t, struct juser *ju, uint64_t handle,
-		 char *body, jreq_h *h, void *arg)
-{
-	struct jreq *r;
-	char uri[320];
-	int err;
-
-	if (!body)
-		return ENOMEM;
-
-	r = mem_zalloc(sizeof(*r), jreq_destructor);
-	if (!r) {
-		mem_deref(body);
-		return ENOMEM;
-	}
-
-	r->t = t;
-	r->ju = ju;
-	r->h = h;
-	r->arg = arg;
-	list_append(&t->reqs, &r->le, r);
-
-	if (handle)
-		re_snprintf(uri, sizeof(uri), "%s/%llu/%llu", t->base,
-			    (unsigned long long)t->session,
-			    (unsigned long long)handle);
-	else if (t->session)
-		re_snprintf(uri, sizeof(uri), "%s/%llu", t->base,
-			    (unsigned long long)t->session);
-	else
-		re_snprintf(uri, sizeof(uri), "%s", t->base);
-
-	err = http_request(NULL, t->cli, "POST", uri, jreq_resp, NULL, r,
-			   "Content-Type: application/json\r\n"
-			   "Content-Length: %zu\r\n"
-			   "\r\n"
-			   "%s", str_len(body), body);
-	mem_deref(body);
-	if (err)
-		mem_deref(r);
-
-	return err;
-}
-
-static char *tx(struct lt_target *t, char *buf, size_t sz)
-{
-	re_snprintf(buf, sz, "lt%u", ++t->tid);
-	return buf;
-}
-
-/** A VideoRoom request (body: JSON object text) with an optional JSEP */
-static int jmessage(struct lt_target *t, struct juser *ju, uint64_t handle,
-		    const char *body, const char *jtype, const char *sdp,
-		    jreq_h *h, void *arg)
-{
-	char id[16], *s = NULL;
-
-	tx(t, id, sizeof(id));
-	if (sdp)
-		re_sdprintf(&s, "{\"janus\":\"message\",\"transaction\":"
-			    "\"%s\",\"body\":%s,\"jsep\":{\"type\":\"%s\","
-			    "\"sdp\":\"%H\"}}", id, body, jtype,
-			    calls_json_escape, sdp);
-	else
-		re_sdprintf(&s, "{\"janus\":\"message\",\"transaction\":"
-			    "\"%s\",\"body\":%s}", id, body);
-
-	return jpost(t, ju, handle, s, h, arg);
-}
-
-static int jsimple(struct lt_target *t, struct juser *ju, uint64_t handle,
-		   const char *what, const char *extra, jreq_h *h, void *arg)
-{
-	char id[16], *s = NULL;
-
-	re_sdprintf(&s, "{\"janus\":\"%s\",\"transaction\":\"%s\"%s}",
-		    what, tx(t, id, sizeof(id)), extra ? extra : "");
-
-	return jpost(t, ju, handle, s, h, arg);
-}
 
 /* ------------------------------------------------------------- users */
 
@@ -603,7 +394,7 @@ static void sub_event(struct juser *ju, const struct janus_msg *m)
 	}
 }
 
-static void event_handle(struct lt_target *t, const struct odict *o)
+void jevent_handle(struct lt_target *t, const struct odict *o)
 {
 	struct janus_msg m;
 	struct jhandle *h;
@@ -638,68 +429,6 @@ static void event_handle(struct lt_target *t, const struct odict *o)
 		user_fail(h->ju, LT_FAIL_CLOSED);
 	}
 	/* webrtcup, media, slowlink, ack: nothing to do */
-}
-
-/* ---------------------------------------------------------- long poll */
-
-static void poll_resp(int err, const struct http_msg *msg, void *arg)
-{
-	struct lt_target *t = arg;
-	struct odict *od = NULL;
-	struct le *le;
-
-	t->polling = false;
-	if (t->closing)
-		return;
-
-	if (!err && (!msg || msg->scode != 200 || !msg->mb))
-		err = EPROTO;
-	if (!err)
-		err = janus_json_decode(&od, mbuf_buf(msg->mb),
-					mbuf_get_left(msg->mb));
-	if (err) {
-		log_warn("event poll: %m", err);
-		tmr_start(&t->tmr, REPOLL_MS, (tmr_h *)poll_start, t);
-		return;
-	}
-
-	/* an array of events, or one object ("keepalive") */
-	if (odict_get_type(od, ODICT_STRING, "janus")) {
-		event_handle(t, od);
-	}
-	else {
-		for (le = list_head(&od->lst); le; le = le->next) {
-			const struct odict_entry *e = le->data;
-
-			if (e->type == ODICT_OBJECT)
-				event_handle(t, e->u.odict);
-		}
-	}
-
-	mem_deref(od);
-	poll_start(t);
-}
-
-static void poll_start(struct lt_target *t)
-{
-	char uri[320];
-	int err;
-
-	if (t->closing || t->polling)
-		return;
-
-	re_snprintf(uri, sizeof(uri), "%s/%llu?maxev=%u&rid=%llu", t->base,
-		    (unsigned long long)t->session, POLL_MAXEV,
-		    (unsigned long long)tmr_jiffies());
-	err = http_request(NULL, t->cli, "GET", uri, poll_resp, NULL, t,
-			   NULL);
-	if (err) {
-		log_warn("event poll: %m", err);
-		tmr_start(&t->tmr, REPOLL_MS, (tmr_h *)poll_start, t);
-		return;
-	}
-
-	t->polling = true;
 }
 
 /* -------------------------------------------------------------- join */
@@ -989,7 +718,7 @@ static void ctl_attached_h(struct juser *ju, int err,
 	if (!err) {
 		t->ctl = m->id;
 		t->ready = true;
-		poll_start(t);
+		jpoll_start(t);
 	}
 
 	if (t->readyh)

@@ -13,4 +13,4 @@ cmd_lt_calls_lt_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cmd/lt \
 cmd_lt_calls_lt_LDADD = $(CALLS_LIBS) -lm
 ltsamplesdir = $(pkgdatadir)/lt
 dist_ltsamples_DATA = samples/lt/speech.opus samples/lt/screen.ivf
-cmd_lt_calls_lt_SOURCES += cmd/lt/janus.c cmd/lt/janus.h cmd/lt/janus_msg.c
+cmd_lt_calls_lt_SOURCES += cmd/lt/janus.c cmd/lt/janus.h cmd/lt/janus_msg.c cmd/lt/janus_http.c cmd/lt/janus_int.h
