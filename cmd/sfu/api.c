@@ -508,73 +508,55 @@ static int body_parse(struct api_req *req, const char **whyp)
 }
 
 
-static void register_done(int err, const struct auth_result *res,
-			  void *arg)
+typedef int (cred_h)(struct sfu_auth *a, const char *client_id,
+		     const char *key, size_t key_len, auth_done_h *doneh,
+		     void *arg);
+
+
+/* The end of /register or /login (what: "registration", "login"): 429,
+ * 400 with the reason, or code with the one member key: val */
+static void cred_done(struct api_req *req, int err, const char *what,
+		      const char *error, uint16_t code, const char *key,
+		      const char *val)
 {
-	struct api_req *req = arg;
 	struct kv kv[3];
 
 	if (err == EAGAIN) {
 		reply_error(req->conn, 429, "too many requests");
 	}
 	else if (err) {
-		reply_error(req->conn, 400, "registration failed: %s",
-			    res->error ? res->error : "error");
+		reply_error(req->conn, 400, "%s failed: %s", what,
+			    error ? error : "error");
 	}
 	else {
-		kv[0].k = "clientID";
-		kv[0].v = res->client_id;
-		reply_map(req->conn, 201, kv, 1);
+		kv[0].k = key;
+		kv[0].v = val;
+		reply_map(req->conn, code, kv, 1);
 	}
 
 	mem_deref(req);
 }
 
 
-static void do_register(struct api_req *req)
+static void register_done(int err, const struct auth_result *res,
+			  void *arg)
 {
-	const char *why = NULL;
-	int err;
-
-	if (body_parse(req, &why)) {
-		reply_error(req->conn, 400, "%s", why ? why : "bad request");
-		mem_deref(req);
-		return;
-	}
-
-	err = auth_register(req->api->sfu->auth, req->client_id,
-			    req->auth_key, req->auth_key_len, register_done,
-			    req);
-	if (err) {
-		reply_error(req->conn, 500, "registration failed: %m", err);
-		mem_deref(req);
-	}
+	cred_done(arg, err, "registration", res->error, 201, "clientID",
+		  res->client_id);
 }
 
 
 static void login_done(int err, const struct auth_result *res, void *arg)
 {
-	struct api_req *req = arg;
-	struct kv kv[3];
-
-	if (err == EAGAIN) {
-		reply_error(req->conn, 429, "too many requests");
-	}
-	else if (err) {
-		reply_error(req->conn, 400, "login failed: %s",
-			    res->error ? res->error : "error");
-	}
-	else {
-		kv[0].k = "bearerToken";
-		kv[0].v = res->token;
-		reply_map(req->conn, 200, kv, 1);
-	}
-
-	mem_deref(req);
+	cred_done(arg, err, "login", res->error, 200, "bearerToken",
+		  res->token);
 }
 
 
-static void do_login(struct api_req *req)
+/* /register or /login: the body's credentials to credh, which answers
+ * through doneh */
+static void do_cred(struct api_req *req, cred_h *credh, auth_done_h *doneh,
+		    const char *what)
 {
 	const char *why = NULL;
 	int err;
@@ -585,12 +567,24 @@ static void do_login(struct api_req *req)
 		return;
 	}
 
-	err = auth_login(req->api->sfu->auth, req->client_id, req->auth_key,
-			 req->auth_key_len, login_done, req);
+	err = credh(req->api->sfu->auth, req->client_id, req->auth_key,
+		    req->auth_key_len, doneh, req);
 	if (err) {
-		reply_error(req->conn, 500, "login failed: %m", err);
+		reply_error(req->conn, 500, "%s failed: %m", what, err);
 		mem_deref(req);
 	}
+}
+
+
+static void do_register(struct api_req *req)
+{
+	do_cred(req, auth_register, register_done, "registration");
+}
+
+
+static void do_login(struct api_req *req)
+{
+	do_cred(req, auth_login, login_done, "login");
 }
 
 
