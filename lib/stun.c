@@ -294,7 +294,7 @@ int calls_stun_u64_get(const struct calls_stun_msg *msg, uint16_t type,
 	if (n != 8)
 		return EBADMSG;
 
-	*vp = (uint64_t)calls_rd32(v) << 32 | calls_rd32(v + 4);
+	*vp = calls_rd64(v);
 
 	return 0;
 }
