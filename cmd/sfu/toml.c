@@ -240,10 +240,35 @@ static int parse_array(struct parser *ps, struct toml_val **vp)
 }
 
 
+/* key = value (at the key), assigned into tbl; the caller resets kp */
+static int keyval(struct parser *ps, struct toml_val *tbl,
+		  struct keypath *kp)
+{
+	struct toml_val *v;
+	int err;
+
+	err = tl_key(ps, kp);
+	if (err)
+		return err;
+
+	tl_skip_ws(ps);
+	if (tl_peek(ps) != '=')
+		return tl_err(ps, "expected '=' after a key");
+	++ps->p;
+	tl_skip_ws(ps);
+
+	err = parse_value(ps, &v);
+	if (err)
+		return err;
+
+	return assign(ps, tbl, kp, v);
+}
+
+
 static int parse_inline_table(struct parser *ps, struct toml_val **vp)
 {
 	struct keypath kp;
-	struct toml_val *tbl, *v;
+	struct toml_val *tbl;
 	int err = 0;
 
 	memset(&kp, 0, sizeof(kp));
@@ -262,23 +287,7 @@ static int parse_inline_table(struct parser *ps, struct toml_val **vp)
 
 	for (;;) {
 		tl_skip_ws(ps);
-		err = tl_key(ps, &kp);
-		if (err)
-			goto out;
-
-		tl_skip_ws(ps);
-		if (tl_peek(ps) != '=') {
-			err = tl_err(ps, "expected '=' after a key");
-			goto out;
-		}
-		++ps->p;
-		tl_skip_ws(ps);
-
-		err = parse_value(ps, &v);
-		if (err)
-			goto out;
-
-		err = assign(ps, tbl, &kp, v);
+		err = keyval(ps, tbl, &kp);
 		tl_keypath_reset(&kp);
 		if (err)
 			goto out;
@@ -401,28 +410,11 @@ static int assign(struct parser *ps, struct toml_val *tbl,
 static int parse_keyval(struct parser *ps)
 {
 	struct keypath kp;
-	struct toml_val *v;
 	int err;
 
 	memset(&kp, 0, sizeof(kp));
 
-	err = tl_key(ps, &kp);
-	if (err)
-		goto out;
-
-	tl_skip_ws(ps);
-	if (tl_peek(ps) != '=') {
-		err = tl_err(ps, "expected '=' after a key");
-		goto out;
-	}
-	++ps->p;
-	tl_skip_ws(ps);
-
-	err = parse_value(ps, &v);
-	if (err)
-		goto out;
-
-	err = assign(ps, ps->cur, &kp, v);
+	err = keyval(ps, ps->cur, &kp);
 	if (err)
 		goto out;
 
