@@ -479,6 +479,20 @@ static bool digits_ok(const char *s, size_t n, int base)
 }
 
 
+/* Moves *pp past the decimal digits and '_' there, up to e; true if
+ * they are a valid run of digits (digits_ok) */
+static bool dec_run(const char **pp, const char *e)
+{
+	const char *p = *pp, *q = p;
+
+	while (q < e && (is_digit(*q) || *q == '_'))
+		++q;
+	*pp = q;
+
+	return digits_ok(p, (size_t)(q - p), 10);
+}
+
+
 static int parse_integer(struct parser *ps, const char *s, size_t n,
 			 int64_t *ip)
 {
@@ -547,32 +561,21 @@ static int parse_float(struct parser *ps, const char *s, size_t n,
 
 	/* integer part */
 	q = p;
-	while (q < e && (is_digit(*q) || *q == '_'))
-		++q;
-	if (!digits_ok(p, (size_t)(q - p), 10) ||
-	    (q - p > 1 && p[0] == '0'))
+	if (!dec_run(&q, e) || (q - p > 1 && p[0] == '0'))
 		return tl_err(ps, "invalid float");
 	p = q;
 
 	if (p < e && *p == '.') {
 		++p;
-		q = p;
-		while (q < e && (is_digit(*q) || *q == '_'))
-			++q;
-		if (!digits_ok(p, (size_t)(q - p), 10))
+		if (!dec_run(&p, e))
 			return tl_err(ps, "invalid float");
-		p = q;
 	}
 	if (p < e && (*p == 'e' || *p == 'E')) {
 		++p;
 		if (p < e && (*p == '+' || *p == '-'))
 			++p;
-		q = p;
-		while (q < e && (is_digit(*q) || *q == '_'))
-			++q;
-		if (!digits_ok(p, (size_t)(q - p), 10))
+		if (!dec_run(&p, e))
 			return tl_err(ps, "invalid float");
-		p = q;
 	}
 	if (p != e || n >= sizeof(buf))
 		return tl_err(ps, "invalid float");
