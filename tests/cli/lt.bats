@@ -28,6 +28,12 @@ all_json() {
 	[ "$(jq -c . "$f" | wc -l)" -eq "$n" ]
 }
 
+# no sanitizer report in $output (UBSan does not change the exit status)
+no_san() {
+	! echo "$output" |
+		grep -E 'runtime error:|ERROR: (Address|Leak|Thread)Sanitizer'
+}
+
 summary() {                 # summary FILE FILTER
 	grep '"type":"summary"' "$1" | jq -r "$2"
 }
@@ -51,6 +57,7 @@ api() { cat "$BATS_FILE_TMPDIR/api"; }
 		--sfu-pid "$(cat "$BATS_FILE_TMPDIR/sfu-pid")" --max-loss 0 \
 		--max-failures 0
 	[ "$status" -eq 0 ]
+	no_san
 	echo "$output" | grep '^{' >"$out"
 	all_json "$out"
 	grep -q '"type":"tick"' "$out"
@@ -73,6 +80,7 @@ api() { cat "$BATS_FILE_TMPDIR/api"; }
 	run timeout 60 calls-lt --url "$(api)" --calls 1 --users-per-call 3 \
 		--unmuted 1 --screen-sharing 1 --duration 3 --offset 100
 	[ "$status" -eq 0 ]
+	no_san
 	echo "$output" | grep '^{' >"$out"
 	all_json "$out"
 	[ "$(summary "$out" .streams.video.n)" -eq 2 ]
@@ -86,6 +94,7 @@ api() { cat "$BATS_FILE_TMPDIR/api"; }
 		--unmuted 2 --duration 4 --mute-churn 0.2 --offset 150 \
 		--sfu-metrics "$(api)/metrics" --max-loss 0
 	[ "$status" -eq 0 ]
+	no_san
 	echo "$output" | grep '^{' >"$out"
 	all_json "$out"
 	[ "$(summary "$out" '.rtp_received == .rtp_expected')" = true ]
@@ -98,25 +107,31 @@ api() { cat "$BATS_FILE_TMPDIR/api"; }
 	run timeout 60 calls-lt --url "$(api)" --calls 1 --users-per-call 2 \
 		--unmuted 1 --duration 1 --offset 200 --max-join-p95 0
 	[ "$status" -eq 1 ]
+	no_san
 	[[ "$output" == *"join p95"* ]]
 	run timeout 60 calls-lt --url "$(api)" --calls 1 --users-per-call 2 \
 		--unmuted 1 --duration 1 --offset 201 --max-join-p95 60000 \
 		--max-loss 100 --max-failures 0
 	[ "$status" -eq 0 ]
+	no_san
 }
 
 @test "lt: refused connection is exit 4, refused auth exit 3, usage exit 2" {
 	port=$(free_port)
 	run timeout 30 calls-lt --url "http://127.0.0.1:$port" --duration 1
 	[ "$status" -eq 4 ]
+	no_san
 	[[ "$output" == *"127.0.0.1:$port"* ]]
 	run timeout 30 calls-lt --url "$(api)" --client-id nobody \
 		--auth-key wrongwrongwrongwrongwrongwrongwrong --duration 1
 	[ "$status" -eq 3 ]
+	no_san
 	run calls-lt --calls 1
 	[ "$status" -eq 2 ]
+	no_san
 	run calls-lt --url "$(api)" --users-per-call 2 --unmuted 3
 	[ "$status" -eq 2 ]
+	no_san
 }
 
 @test "lt: SIGINT mid-run leaves and still prints the summary" {
@@ -134,6 +149,8 @@ api() { cat "$BATS_FILE_TMPDIR/api"; }
 	[ "$(summary "$out" .interrupted)" = true ]
 	[ "$(summary "$out" .connected)" -eq 2 ]
 	grep -q 'calls-lt summary' "$BATS_TEST_TMPDIR/err"
+	! grep -E 'runtime error:|ERROR: (Address|Leak)Sanitizer' \
+		"$BATS_TEST_TMPDIR/err"
 }
 
 # pick_ok: every "call ... on URL" follows "host URL cpu_load L" lines
@@ -185,6 +202,7 @@ pick_ok() {
 		--dns-server "127.0.0.1:$dport" --calls 6 --users-per-call 2 \
 		--unmuted 1 --duration 2 --join-rate 20 --offset 400 -v
 	[ "$status" -eq 0 ]
+	no_san
 	# all three were resolved, asked for their load and connected
 	for i in 2 3 4; do
 		echo "$output" | grep -q "host http://127.0.0.$i:$port cpu_load"
@@ -201,6 +219,7 @@ pick_ok() {
 	stop_daemon m2
 	stop_daemon m4
 	[ "$status" -eq 0 ]
+	no_san
 	! echo "$output" | grep -q "on http://127.0.0.3:$port"
 	! echo "$output" | grep -q "host http://127.0.0.3:$port cpu_load"
 	echo "$output" | grep -E ' host | call lt-call' | pick_ok
