@@ -9,7 +9,8 @@ lib_libcalls_a_SOURCES = \
 	lib/log.c lib/log.h \
 	lib/opt.c lib/opt.h \
 	lib/prom.c lib/prom.h \
-	lib/re_inc.h
+	lib/re_inc.h \
+	lib/utf8.h
 lib_libcalls_a_SOURCES += lib/stun.c lib/stun.h lib/stunc.c lib/stunc.h
 # rtcd WebSocket protocol: codec (the one file including msgpack-c)
 lib_libcalls_a_SOURCES += lib/rtcdmsg.c lib/rtcdmsg.h

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include "re_inc.h"
 #include "json.h"
+#include "utf8.h"
 #define LOG_MODULE "config"
 #include "log.h"
 #include "config.h"
@@ -163,33 +164,9 @@ static int jr_hex4(struct jr *r, uint32_t *vp)
 
 static int mb_utf8(struct mbuf *mb, uint32_t cp)
 {
-	uint8_t u[4];
-	size_t n;
+	uint8_t b[4];
 
-	if (cp < 0x80) {
-		u[0] = (uint8_t)cp;
-		n = 1;
-	}
-	else if (cp < 0x800) {
-		u[0] = (uint8_t)(0xc0 | (cp >> 6));
-		n = 2;
-	}
-	else if (cp < 0x10000) {
-		u[0] = (uint8_t)(0xe0 | (cp >> 12));
-		n = 3;
-	}
-	else {
-		u[0] = (uint8_t)(0xf0 | (cp >> 18));
-		n = 4;
-	}
-
-	/* continuation bytes, last first */
-	for (size_t i = n - 1; i > 0; i--) {
-		u[i] = (uint8_t)(0x80 | (cp & 0x3f));
-		cp >>= 6;
-	}
-
-	return mbuf_write_mem(mb, u, n);
+	return mbuf_write_mem(mb, b, calls_utf8_enc(b, cp));
 }
 
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <math.h>
 #include "re_inc.h"
+#include "utf8.h"
 #include "toml.h"
 #include "toml_int.h"
 
@@ -155,32 +156,8 @@ int tl_utf8_check(struct parser *ps, const unsigned char *s, size_t n)
 static int mb_utf8(struct mbuf *mb, uint32_t cp)
 {
 	uint8_t b[4];
-	size_t n;
 
-	if (cp < 0x80) {
-		b[0] = (uint8_t)cp;
-		n = 1;
-	}
-	else if (cp < 0x800) {
-		b[0] = (uint8_t)(0xc0 | (cp >> 6));
-		b[1] = (uint8_t)(0x80 | (cp & 0x3f));
-		n = 2;
-	}
-	else if (cp < 0x10000) {
-		b[0] = (uint8_t)(0xe0 | (cp >> 12));
-		b[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
-		b[2] = (uint8_t)(0x80 | (cp & 0x3f));
-		n = 3;
-	}
-	else {
-		b[0] = (uint8_t)(0xf0 | (cp >> 18));
-		b[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
-		b[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
-		b[3] = (uint8_t)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-
-	return mbuf_write_mem(mb, b, n);
+	return mbuf_write_mem(mb, b, calls_utf8_enc(b, cp));
 }
 
 

@@ -459,6 +459,12 @@ static int test_config_set(void)
 	TEST_STREQ("\xc3\xa9\xf0\x9f\x98\x80/",
 		   cfg->rtc.ice_servers[0].username);
 	TEST_ASSERT(cfg->rtc.ice_servers[0].credential == NULL);
+	/* \u to UTF-8 of 1 and 3 bytes too */
+	TEST_ERR(sfu_config_set(cfg, "rtc.ice_servers",
+				"[\"stun:\\u0041\\u20ac\\uffff\"]",
+				errbuf, sizeof(errbuf)));
+	TEST_STREQ("stun:A\xe2\x82\xac\xef\xbf\xbf",
+		   cfg->rtc.ice_servers[0].urls[0]);
 
 	TEST_FAILS(ENOENT, sfu_config_set(cfg, "rtc.nope", "1", errbuf,
 					  sizeof(errbuf)));

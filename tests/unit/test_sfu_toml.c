@@ -81,6 +81,9 @@ static const struct {
 	{"t = true\nf = false", "{t=true,f=false}"},
 	{"s = \"a\\tb\\n\\\"q\\\"\\\\ \\u00e9\\U0001F600\"",
 	 "{s=\"a\\x09b\\x0a\\x22q\\x22\\x5c \xc3\xa9\xf0\x9f\x98\x80\"}"},
+	/* \u to UTF-8 of each length: 1, 2, 3 and 4 bytes */
+	{"s = \"\\u0041\\u07FF\\u20AC\\U0010FFFF\"",
+	 "{s=\"A\xdf\xbf\xe2\x82\xac\xf4\x8f\xbf\xbf\"}"},
 	{"s = 'C:\\path\\no-escapes'", "{s=\"C:\\x5cpath\\x5cno-escapes\"}"},
 	{"s = \"\"\"\nline1\nline2\\\n    joined\"\"\"",
 	 "{s=\"line1\\x0aline2joined\"}"},
