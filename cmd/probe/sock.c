@@ -391,6 +391,22 @@ ssize_t sock_recv(int fd, uint8_t *buf, size_t size, struct sa *src,
 }
 
 
+/* One control message, the only one of mh, in buf */
+static void cmsg_put(struct msghdr *mh, char *buf, int level, int type,
+		     const void *data, size_t len)
+{
+	struct cmsghdr *c;
+
+	mh->msg_control = buf;
+	mh->msg_controllen = CMSG_SPACE(len);
+	c = CMSG_FIRSTHDR(mh);
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(c), data, len);
+}
+
+
 /** sendto() from the local address local (when af is set) */
 int sock_send(int fd, const uint8_t *buf, size_t len, const struct sa *dst,
 	      const struct sa *local)
@@ -401,7 +417,6 @@ int sock_send(int fd, const uint8_t *buf, size_t len, const struct sa *dst,
 	} ctl;
 	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
 	struct msghdr mh;
-	struct cmsghdr *c;
 
 	memset(&mh, 0, sizeof(mh));
 	memset(&ctl, 0, sizeof(ctl));
@@ -415,26 +430,15 @@ int sock_send(int fd, const uint8_t *buf, size_t len, const struct sa *dst,
 
 		memset(&pi, 0, sizeof(pi));
 		pi.ipi_spec_dst = local->u.in.sin_addr;
-		mh.msg_control = ctl.b;
-		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		cmsg_put(&mh, ctl.b, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
 	}
 	else if (local && sa_af(local) == AF_INET6) {
 		struct in6_pktinfo pi;
 
 		memset(&pi, 0, sizeof(pi));
 		pi.ipi6_addr = local->u.in6.sin6_addr;
-		mh.msg_control = ctl.b;
-		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = IPPROTO_IPV6;
-		c->cmsg_type = IPV6_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		cmsg_put(&mh, ctl.b, IPPROTO_IPV6, IPV6_PKTINFO, &pi,
+			 sizeof(pi));
 	}
 
 	if (sendmsg(fd, &mh, 0) < 0)
