@@ -23,4 +23,5 @@ lib_libcalls_a_SOURCES += lib/rtp.c lib/rtp.h lib/rtcp.c lib/srtp.c lib/srtp.h
 lib_libcalls_a_SOURCES += lib/dtls.c lib/dtls.h lib/sctp.c lib/sctp.h \
 	lib/sctp_dcep.c lib/sctp_chan.c lib/sctp_int.h \
 	lib/dcmsg.c lib/dcmsg.h
-lib_libcalls_a_SOURCES += lib/sdp.c lib/sdp.h lib/sdp_build.c
+lib_libcalls_a_SOURCES += lib/sdp.c lib/sdp.h lib/sdp_build.c \
+	lib/sdp_int.h

@@ -9,20 +9,7 @@
 #include <ctype.h>
 #include "re_inc.h"
 #include "sdp.h"
-
-/* True if the text of pl contains s */
-static bool pl_has(const struct pl *pl, const char *s)
-{
-	size_t n = strlen(s), i;
-
-	for (i = 0; pl->l >= n && i <= pl->l - n; i++) {
-		if (!memcmp(pl->p + i, s, n))
-			return true;
-	}
-
-	return false;
-}
-
+#include "sdp_int.h"
 
 static void destructor(void *arg)
 {

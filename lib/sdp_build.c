@@ -8,6 +8,7 @@
 #include <string.h>
 #include "re_inc.h"
 #include "sdp.h"
+#include "sdp_int.h"
 
 enum {
 	PT_OPUS_DEFAULT = 111,
@@ -21,20 +22,6 @@ static const char *const vp8_fb[] = {
 	"goog-remb", "ccm fir", "nack", "nack pli",
 };
 #define VP8_FBC (sizeof(vp8_fb) / sizeof(vp8_fb[0]))
-
-/* True if the text of pl contains s */
-static bool pl_has(const struct pl *pl, const char *s)
-{
-	size_t n = strlen(s), i;
-
-	for (i = 0; pl->l >= n && i <= pl->l - n; i++) {
-		if (!memcmp(pl->p + i, s, n))
-			return true;
-	}
-
-	return false;
-}
-
 
 /* What one m-line of the output is */
 struct mline {
@@ -272,13 +259,9 @@ static bool rtp_savpf(const struct pl *proto)
 }
 
 
-/* Decides one offered m-line of an answer */
-static void answer_decide(struct mline *l, const struct calls_sdp_media *m,
-			  const struct calls_sdp_track *t)
+/* l, empty, for the m-line m of the remote or current description */
+static void mline_init(struct mline *l, const struct calls_sdp_media *m)
 {
-	const struct calls_sdp_codec *c = NULL;
-	unsigned i;
-
 	memset(l, 0, sizeof(*l));
 	l->type  = m->type;
 	l->proto = &m->proto;
@@ -286,6 +269,17 @@ static void answer_decide(struct mline *l, const struct calls_sdp_media *m,
 	l->fmts  = &m->fmts;
 	l->mid   = m->mid;
 	l->rsize = m->rtcp_rsize;
+}
+
+
+/* Decides one offered m-line of an answer */
+static void answer_decide(struct mline *l, const struct calls_sdp_media *m,
+			  const struct calls_sdp_track *t)
+{
+	const struct calls_sdp_codec *c = NULL;
+	unsigned i;
+
+	mline_init(l, m);
 
 	/* port 0 is a rejected line, unless bundle-only (RFC 8843) */
 	if (!m->port && !m->bundle_only)
@@ -511,13 +505,7 @@ static void offer_existing(struct build *b, const struct calls_sdp *cur,
 		const struct calls_sdp_track *t;
 		struct mline *l = &b->lv[b->lc++];
 
-		memset(l, 0, sizeof(*l));
-		l->type  = m->type;
-		l->proto = &m->proto;
-		l->media = &m->media;
-		l->fmts  = &m->fmts;
-		l->mid   = m->mid;
-		l->rsize = m->rtcp_rsize;
+		mline_init(l, m);
 
 		if (!m->port)
 			continue;
