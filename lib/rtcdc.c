@@ -16,6 +16,7 @@
 #include "re_inc.h"
 #include "rtcdmsg.h"
 #include "rtcdc.h"
+#include "bytes.h"
 
 enum {
 	HEAD_MAX = 16384,
@@ -144,7 +145,7 @@ static bool frames(struct calls_rtcdc *c)
 	/* stop if a callback dropped the last reference but ours */
 	while (!c->closed && mem_nrefs(c) > 1) {
 		uint8_t *p = mbuf_buf(c->rx);
-		size_t left = mbuf_get_left(c->rx), hl = 2, i;
+		size_t left = mbuf_get_left(c->rx), hl = 2;
 		uint64_t len;
 		unsigned op;
 
@@ -163,14 +164,10 @@ static bool frames(struct calls_rtcdc *c)
 			hl += 8;
 		if (left < hl)
 			return true;
-		if (len == 126) {
-			len = (uint64_t)p[2] << 8 | p[3];
-		}
-		else if (len == 127) {
-			len = 0;
-			for (i = 0; i < 8; i++)
-				len = len << 8 | p[2 + i];
-		}
+		if (len == 126)
+			len = calls_rd16(p + 2);
+		else if (len == 127)
+			len = calls_rd64(p + 2);
 		if (len > CALLS_RTCDMSG_MAX) {
 			closed(c, EMSGSIZE);
 			return false;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "re_inc.h"
 #include "sctp.h"
+#include "bytes.h"
 
 enum { LABEL_MAX = 65535 };
 
@@ -35,11 +36,10 @@ int calls_sctp_dcep_decode(struct calls_sctp_dcep_open *op,
 		return EBADMSG;
 
 	op->chan_type = buf[1];
-	op->priority = (uint16_t)(buf[2] << 8 | buf[3]);
-	op->reliability = (uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 |
-		(uint32_t)buf[6] << 8 | buf[7];
-	ll = (uint16_t)(buf[8] << 8 | buf[9]);
-	pl_ = (uint16_t)(buf[10] << 8 | buf[11]);
+	op->priority = calls_rd16(buf + 2);
+	op->reliability = calls_rd32(buf + 4);
+	ll = calls_rd16(buf + 8);
+	pl_ = calls_rd16(buf + 10);
 
 	if ((size_t)12 + ll + pl_ != len)
 		return EBADMSG;

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "rtcnet.h"
 #include "rtcnet_int.h"
+#include "bytes.h"
 
 
 static void tconn_destructor(void *arg)
@@ -66,7 +67,7 @@ static int tconn_frames(struct tconn *tc)
 	int err = 0;
 
 	while (tc->rlen - off >= 2) {
-		size_t flen = (size_t)tc->rbuf[off] << 8 | tc->rbuf[off + 1];
+		size_t flen = calls_rd16(tc->rbuf + off);
 
 		if (tc->rlen - off < 2 + flen)
 			break;
@@ -95,7 +96,7 @@ static int tconn_room(struct tconn *tc)
 	uint8_t *nb;
 
 	if (tc->rlen >= 2)
-		need = 2 + ((size_t)tc->rbuf[0] << 8 | tc->rbuf[1]);
+		need = 2 + (size_t)calls_rd16(tc->rbuf);
 	if (need < TCP_RBUF_INIT)
 		need = TCP_RBUF_INIT;
 	if (need <= tc->rcap)
@@ -170,8 +171,7 @@ int tconn_send(struct tconn *tc, const uint8_t *buf, size_t len)
 	if (tc->fd < 0)
 		return ENOTCONN;
 
-	hdr[0] = len >> 8;
-	hdr[1] = len & 0xff;
+	calls_wr16(hdr, (uint16_t)len);
 
 	if (tc->wlen) {  /* keep order: behind what is queued */
 		if (tc->wlen + 2 + len > TCP_WBUF_MAX)

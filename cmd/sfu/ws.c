@@ -34,6 +34,7 @@
 #include "metrics.h"
 #include "rtc.h"
 #include "ws.h"
+#include "bytes.h"
 
 #define LOG_MODULE "ws"
 #include "log.h"
@@ -642,14 +643,10 @@ static ssize_t frame_take(struct ws_conn *c, uint8_t *p, size_t left)
 	if (left < hl + 4)
 		return 0;
 
-	if (len == 126) {
-		len = (uint64_t)p[2] << 8 | p[3];
-	}
-	else if (len == 127) {
-		len = 0;
-		for (i = 0; i < 8; i++)
-			len = len << 8 | p[2 + i];
-	}
+	if (len == 126)
+		len = calls_rd16(p + 2);
+	else if (len == 127)
+		len = calls_rd64(p + 2);
 
 	if (op >= 0x8 && (len > 125 || !fin)) {
 		protocol_error(c, WEBSOCK_PROTOCOL_ERROR,
