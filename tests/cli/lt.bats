@@ -48,6 +48,19 @@ teardown_file() {
 	stop_daemon sfu
 }
 
+# the multi-host test's daemons, also when it fails half-way
+teardown() {
+	local n
+	for n in m2 m3 m4; do
+		[ -f "$BATS_FILE_TMPDIR/$n.pid" ] || continue
+		kill "$(cat "$BATS_FILE_TMPDIR/$n.pid")" 2>/dev/null || true
+		rm -f "$BATS_FILE_TMPDIR/$n.pid"
+	done
+	if [ -f "$BATS_TEST_TMPDIR/dns.pid" ]; then
+		kill "$(cat "$BATS_TEST_TMPDIR/dns.pid")" 2>/dev/null || true
+	fi
+}
+
 api() { cat "$BATS_FILE_TMPDIR/api"; }
 
 @test "lt: 2 calls x 3 users x 2 unmuted: every user connects, zero loss, JSON lines" {
@@ -196,6 +209,7 @@ pick_ok() {
 		--pid-file= --user="$(id -un)" --log-facility=- \
 		2>"$BATS_TEST_TMPDIR/dnsmasq.err" &
 	dns=$!
+	echo "$dns" >"$BATS_TEST_TMPDIR/dns.pid"
 	sleep 0.5
 
 	run timeout 90 calls-lt --url "http://sfu.lt.test:$port" \
@@ -210,14 +224,14 @@ pick_ok() {
 	echo "$output" | grep -E ' host | call lt-call' | pick_ok
 	[ "$(echo "$output" | grep '"type":"summary"' | jq .connected)" -eq 12 ]
 
-	stop_daemon m3
+	stop_daemon m3; rm -f "$BATS_FILE_TMPDIR/m3.pid"
 	run timeout 90 calls-lt --url "http://sfu.lt.test:$port" \
 		--dns-server "127.0.0.1:$dport" --calls 4 --users-per-call 2 \
 		--unmuted 1 --duration 2 --join-rate 20 --offset 500 -v
 	kill "$dns" 2>/dev/null || true
 	wait "$dns" 2>/dev/null || true
-	stop_daemon m2
-	stop_daemon m4
+	stop_daemon m2; rm -f "$BATS_FILE_TMPDIR/m2.pid"
+	stop_daemon m4; rm -f "$BATS_FILE_TMPDIR/m4.pid"
 	[ "$status" -eq 0 ]
 	no_san
 	! echo "$output" | grep -q "on http://127.0.0.3:$port"
