@@ -117,6 +117,32 @@ int calls_hostport_parse(struct calls_hostport *hp, const char *s,
 }
 
 
+/* ENOENT: the name does not exist; EAGAIN: no resolver answered now */
+static int gai_errno(int gerr)
+{
+	switch (gerr) {
+
+	case EAI_NONAME:
+	case EAI_NODATA:
+	case EAI_FAMILY:
+	case EAI_ADDRFAMILY:
+		return ENOENT;
+
+	case EAI_AGAIN:
+		return EAGAIN;
+
+	case EAI_MEMORY:
+		return ENOMEM;
+
+	case EAI_SYSTEM:
+		return errno ? errno : EIO;
+
+	default:
+		return EIO;
+	}
+}
+
+
 /**
  * Resolve to at most *n addresses of family af (AF_UNSPEC for both).
  * An empty host gives the any-address. Blocks on name lookups: meant
@@ -152,8 +178,7 @@ int calls_hostport_resolve(const struct calls_hostport *hp, int af,
 
 	gerr = getaddrinfo(hp->host, NULL, &hints, &res);
 	if (gerr)
-		return gerr == EAI_NONAME || gerr == EAI_NODATA ||
-			gerr == EAI_FAMILY ? ENOENT : EHOSTUNREACH;
+		return gai_errno(gerr);
 
 	for (ai = res; ai && cnt < *n; ai = ai->ai_next) {
 		struct sa sa;

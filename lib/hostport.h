@@ -22,6 +22,9 @@ struct calls_hostport {
 int calls_hostport_parse(struct calls_hostport *hp, const char *s,
 			 uint16_t defport);
 int calls_port_parse(uint16_t *portp, const char *s);
+/** @return 0, ENOENT (no such name), EAGAIN (no resolver answered),
+ *  EAFNOSUPPORT (a literal address of the other family), or another
+ *  errno */
 int calls_hostport_resolve(const struct calls_hostport *hp, int af,
 			   struct sa *sav, size_t *n);
 int calls_hostport_resolve1(struct sa *sa, const char *s, uint16_t defport,
