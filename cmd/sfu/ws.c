@@ -10,10 +10,9 @@
  * checks, a 1 MiB limit judged on the frame header before anything is
  * buffered, the same limit on a fragmented message as a whole, pong
  * tracking (rtcd: ping every 10 s, read deadline 20 s after the last
- * pong, extended only by pongs), pings answered, a close echoed. With TLS on the API listener the helper
- * would sit below the decryption, so TLS connections fall back to
- * libre's receive path: pings are sent, but there is no pong timeout
- * and frames are capped at libre's 128 KiB (documented gaps).
+ * pong, extended only by pongs), pings answered, a close echoed. With
+ * TLS on the API listener the helper sits below libre's TLS helper in
+ * the receive path and reads the decrypted bytes: the same rules hold.
  *
  * Sending: libre queues in its TCP layer (to 512 KiB, then ENOSPC), so
  * each connection has its own queue, bounded by messages and bytes
@@ -90,7 +89,6 @@ struct ws_conn {
 	struct tmr tmr_flush;
 	struct tmr tmr_close;
 	uint64_t last_pong;
-	bool pong_check;
 	bool closing;
 	/* frame_rx: raw bytes not yet a whole frame */
 	struct mbuf *rx;
@@ -569,7 +567,8 @@ static void on_data(struct ws_conn *c, unsigned opcode, bool fin,
 }
 
 
-/* libre's receive path: only used with TLS (see the file comment) */
+/* libre's receive path: frame_rx takes every byte first, so this is
+ * only a safety net should libre ever hand a frame up itself */
 static void ws_recv_h(const struct websock_hdr *hdr, struct mbuf *mb,
 		      void *arg)
 {
@@ -835,8 +834,6 @@ int sfu_ws_accept(struct sfu_ws *ws, struct http_conn *conn,
 			goto out;
 	}
 
-	c->pong_check = http_conn_tls(conn) == NULL;
-
 	err = websock_accept(&c->wc, ws->sock, conn, msg, 0, ws_recv_h,
 			     ws_close_h, c);
 	if (err)
@@ -846,19 +843,19 @@ int sfu_ws_accept(struct sfu_ws *ws, struct http_conn *conn,
 	 * size on top of what flush() leaves there */
 	c->tc = mem_ref(websock_tcp(c->wc));
 	tcp_conn_txqsz_set(c->tc, TCP_FLUSH_MAX + 2 * CALLS_RTCDMSG_MAX);
-	if (c->pong_check) {
-		err = tcp_register_helper(&c->th, c->tc, HELPER_LAYER, NULL,
-					  NULL, frame_rx, c);
-		if (err)
-			goto out;
-	}
+	/* our frame reader: below libre's TLS helper (layer 0) when there
+	 * is one, so it reads decrypted bytes; above the socket otherwise */
+	err = tcp_register_helper(&c->th, c->tc,
+				  http_conn_tls(conn) ? -HELPER_LAYER :
+				  HELPER_LAYER, NULL, NULL, frame_rx, c);
+	if (err)
+		goto out;
 
 	list_append(&ws->conns, &c->le, c);
 	hash_append(ws->by_id, hash_joaat_str(c->id), &c->he, c);
 	sfu_metrics_ws_conn(ws->m, c->client_id, +1);
 	tmr_start(&c->tmr_ping, ws->ping_ms, ping_h, c);
-	if (c->pong_check)
-		tmr_start(&c->tmr_pong, ws->pong_ms, pong_h, c);
+	tmr_start(&c->tmr_pong, ws->pong_ms, pong_h, c);
 
 	log_info("conn %s (client %s, %J) open", c->id, c->client_id,
 		 &c->peer);

@@ -106,6 +106,26 @@ teardown() {
 	grep -q "no pong for" "$BATS_FILE_TMPDIR/w$BATS_TEST_NUMBER.err"
 }
 
+@test "sfu-ws: over HTTPS: 900 KiB frames pass, a client that never pongs is dropped" {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$BATS_TEST_TMPDIR/key.pem" -out "$BATS_TEST_TMPDIR/cert.pem" \
+		-days 1 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 \
+		2>/dev/null
+	ws_start "w$BATS_TEST_NUMBER" "${KNOBS[@]}" -- \
+		--tls-cert "$BATS_TEST_TMPDIR/cert.pem" \
+		--tls-key "$BATS_TEST_TMPDIR/key.pem"
+	local key=0123456789abcdef0123456789abcdef api=${API#http://}
+	curl -sS --cacert "$BATS_TEST_TMPDIR/cert.pem" \
+		-d "{\"clientID\":\"t1\",\"authKey\":\"$key\"}" "https://$api/register"
+	run timeout 60 "$PY" "$BATS_TEST_DIRNAME/sfu_ws_tls.py" "$api" \
+		"$BATS_TEST_TMPDIR/cert.pem" t1 "$key"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"raw client done"* ]]
+	grep -a -q "no pong for [0-9]* ms: dropping" \
+		"$BATS_FILE_TMPDIR/w$BATS_TEST_NUMBER.err"
+}
+
 @test "sfu-ws: malformed, oversized, text and fragmented frames" {
 	local name="w$BATS_TEST_NUMBER"
 	ws_start "$name" "${KNOBS[@]}"
