@@ -519,8 +519,17 @@ start_coturn() {            # sets $port; coturn is an independent server
 	port=$(free_port)
 	bg turn turnserver -n --stun-only --no-cli --no-tls --no-dtls \
 		-L 127.0.0.1 -L ::1 -p "$port" --log-file stdout \
-		--no-software-attribute
+		--no-software-attribute --db="$BATS_TEST_TMPDIR/turndb"
 	wait_bound udp "$port"
+	# bound is not serving yet: on a loaded machine coturn can take
+	# seconds more; give it up to 20
+	for _ in $(seq 100); do
+		calls-stun query --rto 50ms --count 1 "127.0.0.1:$port" \
+			>/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	echo "# coturn did not answer on $port" >&3
+	return 1
 }
 
 @test "stun: coturn answers, with RTT and mapped address (IPv4, IPv6, TCP)" {
