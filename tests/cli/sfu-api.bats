@@ -26,6 +26,25 @@ sfu_start() {
 	API=http://$(ready_field "$N" api)
 }
 
+# hold_session [LEAVEFILE]: client c1 (registered) holds session sess1 of
+# call1 over /ws (tests/cli/sfu_api_hold.py; it leaves when LEAVEFILE
+# appears); returns once GET /calls/call1/sessions lists it, with that
+# response in code/ctype/body. Sets hold (its pid) and out (its notes).
+hold_session() {
+	# auth stays set: some tests open a second client with it
+	auth="Basic $(printf 'c1:%s' "$KEY1" | base64 -w0)"
+	out=$BATS_TEST_TMPDIR/hold.out
+	"$PY" "$CALLS_SRCDIR/tests/cli/sfu_api_hold.py" "ws://${API#http://}/ws" \
+		"$auth" call1 sess1 "$out" "$@" 3>&- &
+	hold=$!
+	for _ in $(seq 100); do
+		req GET /calls/call1/sessions -u "c1:$KEY1"
+		[ "$code" = 200 ] && break
+		sleep 0.1
+	done
+	[ "$code" = 200 ]
+}
+
 setup() {
 	DATA=$BATS_TEST_TMPDIR/db
 	N=s$BATS_TEST_NUMBER
@@ -294,17 +313,7 @@ wait_exit() {  # wait_exit PID: its exit status, waiting 30 s at most
 @test "GET /calls/{id}/sessions with a live session (WebSocket join)" {
 	sfu_start RTCD_API_SECURITY_ALLOWSELFREGISTRATION=true
 	register c1 "$KEY1"
-	auth="Basic $(printf 'c1:%s' "$KEY1" | base64 -w0)"
-	out=$BATS_TEST_TMPDIR/hold.out
-	"$PY" "$CALLS_SRCDIR/tests/cli/sfu_api_hold.py" "ws://${API#http://}/ws" \
-		"$auth" call1 sess1 "$out" "$BATS_TEST_TMPDIR/leave" 3>&- &
-	hold=$!
-	for _ in $(seq 100); do
-		req GET /calls/call1/sessions -u "c1:$KEY1"
-		[ "$code" = 200 ] && break
-		sleep 0.1
-	done
-	[ "$code" = 200 ]
+	hold_session "$BATS_TEST_TMPDIR/leave"
 	[ "$ctype" = application/json ]
 	[ "$(jq -r '.[0].GroupID' <<<"$body")" = c1 ]
 	[ "$(jq -r '.[0].CallID' <<<"$body")" = call1 ]
@@ -569,17 +578,7 @@ PY
 	sfu_start RTCD_API_SECURITY_ALLOWSELFREGISTRATION=true
 	pid=$(cat "$BATS_FILE_TMPDIR/$N.pid")
 	register c1 "$KEY1"
-	auth="Basic $(printf 'c1:%s' "$KEY1" | base64 -w0)"
-	out=$BATS_TEST_TMPDIR/hold.out
-	"$PY" "$CALLS_SRCDIR/tests/cli/sfu_api_hold.py" "ws://${API#http://}/ws" \
-		"$auth" call1 sess1 "$out" "$BATS_TEST_TMPDIR/leave" 3>&- &
-	hold=$!
-	for _ in $(seq 100); do
-		req GET /calls/call1/sessions -u "c1:$KEY1"
-		[ "$code" = 200 ] && break
-		sleep 0.1
-	done
-	[ "$code" = 200 ]
+	hold_session "$BATS_TEST_TMPDIR/leave"
 
 	kill -TERM "$pid"
 	for _ in $(seq 50); do
@@ -613,17 +612,7 @@ PY
 		--drain-timeout 1
 	pid=$(cat "$BATS_FILE_TMPDIR/$N.pid")
 	register c1 "$KEY1"
-	auth="Basic $(printf 'c1:%s' "$KEY1" | base64 -w0)"
-	out=$BATS_TEST_TMPDIR/hold.out
-	"$PY" "$CALLS_SRCDIR/tests/cli/sfu_api_hold.py" "ws://${API#http://}/ws" \
-		"$auth" call1 sess1 "$out" 3>&- &
-	hold=$!
-	for _ in $(seq 100); do
-		req GET /calls/call1/sessions -u "c1:$KEY1"
-		[ "$code" = 200 ] && break
-		sleep 0.1
-	done
-	[ "$code" = 200 ]
+	hold_session
 	kill -TERM "$pid"
 	st=0
 	wait_exit "$pid" || st=$?
@@ -638,17 +627,7 @@ PY
 	sfu_start RTCD_API_SECURITY_ALLOWSELFREGISTRATION=true
 	pid=$(cat "$BATS_FILE_TMPDIR/$N.pid")
 	register c1 "$KEY1"
-	auth="Basic $(printf 'c1:%s' "$KEY1" | base64 -w0)"
-	out=$BATS_TEST_TMPDIR/hold.out
-	"$PY" "$CALLS_SRCDIR/tests/cli/sfu_api_hold.py" "ws://${API#http://}/ws" \
-		"$auth" call1 sess1 "$out" 3>&- &
-	hold=$!
-	for _ in $(seq 100); do
-		req GET /calls/call1/sessions -u "c1:$KEY1"
-		[ "$code" = 200 ] && break
-		sleep 0.1
-	done
-	[ "$code" = 200 ]
+	hold_session
 	kill -INT "$pid"
 	for _ in $(seq 50); do
 		grep -q "drain: refusing new joins" "$BATS_FILE_TMPDIR/$N.err" && break
